@@ -1,0 +1,216 @@
+"""Declare every station option once: type, default, unit and description.
+
+The station reads one TOML file. `docs/configuration.md` is generated from these models
+(`packbench config docs`), so the documentation cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class StationSection(_Section):
+    """Identity of this station and where it keeps its data."""
+
+    id: str = Field("station-1", description="Station id, unique on the site; appears in events.")
+    site: str = Field("site-1", description="Site (warehouse) id; appears in event sources.")
+    database: str = Field(
+        "",
+        description="SQLAlchemy URL of the station database. Empty: SQLite file `packbench.db` "
+        "in the user data folder. Multi-station sites: `postgresql+psycopg://user@host/db`.",
+    )
+    auto_migrate: bool = Field(
+        True, description="Apply pending database migrations when the station starts."
+    )
+
+
+class DeviceSection(_Section):
+    """One device reached through a pyserial URL."""
+
+    url: str = Field(
+        "",
+        description="pyserial URL: `/dev/ttyUSB0`, `socket://host:port`, `rfc2217://host:port`, "
+        "`loop://`. Empty: device not configured.",
+    )
+    protocol: str = Field(
+        "",
+        description="Wire protocol. scanner: `lines`; scale: `mt-sics`. Empty: the family default.",
+    )
+    baudrate: int = Field(9600, description="Serial speed (ignored by TCP and ptys).", gt=0)
+    timeout_s: float = Field(1.0, description="Reply deadline for request/response devices, s.", gt=0)
+    reconnect_s: float = Field(
+        1.0, description="Delay between reconnection attempts after a device is lost, s.", gt=0
+    )
+    terminator: Literal["CR", "LF", "CRLF", "TAB", "ANY"] = Field(
+        "ANY", description="Scanner line terminator. `ANY` accepts CR, LF, CRLF or TAB."
+    )
+    prefix: str = Field("", description="Scanner prefix to strip from every code.")
+    suffix: str = Field("", description="Scanner suffix to strip from every code.")
+    max_line_bytes: int = Field(
+        4096,
+        description="Longest scanner line accepted; longer input is reported and discarded.",
+        ge=64,
+    )
+    poll_interval_s: float = Field(
+        0.1, description="Scale: delay between weight requests while waiting for a parcel, s.", gt=0
+    )
+
+
+class DevicesSection(_Section):
+    """Devices attached to this station; each is optional."""
+
+    scanner: DeviceSection = Field(default_factory=DeviceSection, description="Barcode scanner.")
+    scale: DeviceSection = Field(default_factory=DeviceSection, description="Parcel scale.")
+    label_printer: DeviceSection = Field(
+        default_factory=DeviceSection, description="Shipping-label printer (ZPL)."
+    )
+    receipt_printer: DeviceSection = Field(
+        default_factory=DeviceSection, description="Packing-slip and insert printer (ESC/POS)."
+    )
+    vlm: DeviceSection = Field(
+        default_factory=DeviceSection, description="Vertical lift module controller."
+    )
+
+
+class WeightSection(_Section):
+    """Parcel weight check."""
+
+    tolerance_g: float = Field(
+        20.0, description="Allowed difference from the expected weight, grams.", ge=0
+    )
+    tolerance_pct: float = Field(
+        5.0,
+        description="Allowed difference as percent of the expected weight. The allowance is "
+        "the larger of `tolerance_g` and this.",
+        ge=0,
+    )
+    min_parcel_g: float = Field(
+        5.0, description="A stable reading below this counts as an empty scale, grams.", ge=0
+    )
+    learn: bool = Field(
+        True, description="Learn per-SKU unit weights from accepted single-SKU parcels."
+    )
+    learn_min_samples: int = Field(
+        3, description="Accepted parcels needed before a learned weight replaces the catalogue.",
+        ge=1,
+    )
+    default_box: str = Field(
+        "", description="Box type code used when the packer scans none (empty: no tare)."
+    )
+
+
+class ScanSection(_Section):
+    """How scanned text is read."""
+
+    gs_aliases: list[str] = Field(
+        default_factory=lambda: ["<GS>", "{GS}", "[GS]", "^]", "\u241d", "<FNC1>"],
+        description="Text forms some scanners send instead of the GS (0x1D) separator.",
+    )
+
+
+class BackendSection(_Section):
+    """Customer-notification backend."""
+
+    events_url: str = Field("", description="URL that receives ship events (HTTPS).")
+    orders_url: str = Field("", description="URL that lists orders ready to pack.")
+    secret: str = Field(
+        "", description="Standard Webhooks signing secret (`whsec_...`). Never logged.", repr=False
+    )
+
+
+class StationConfig(_Section):
+    """The whole station configuration file."""
+
+    station: StationSection = Field(default_factory=StationSection, description="Station.")
+    devices: DevicesSection = Field(default_factory=DevicesSection, description="Devices.")
+    weight: WeightSection = Field(default_factory=WeightSection, description="Weight check.")
+    scan: ScanSection = Field(default_factory=ScanSection, description="Scanning.")
+    backend: BackendSection = Field(default_factory=BackendSection, description="Backend.")
+
+    def database_url(self) -> str:
+        """Return the database URL, defaulting to SQLite in the user data folder."""
+        if self.station.database:
+            return self.station.database
+        folder = Path(platformdirs.user_data_dir("packbench", appauthor=False))
+        folder.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{folder / 'packbench.db'}"
+
+
+class ConfigError(Exception):
+    """The configuration file cannot be used."""
+
+
+def load_config(path: str | Path | None) -> StationConfig:
+    """Load and validate a station TOML file; no path gives the defaults."""
+    if path is None:
+        return StationConfig()
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: file not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    try:
+        config = StationConfig.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"{path}: invalid configuration"]
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err["loc"])
+            lines.append(f"  {where}: {err['msg']}")
+        raise ConfigError("\n".join(lines)) from exc
+    db = config.station.database
+    if db.startswith("sqlite:///") and not db.startswith("sqlite:////"):
+        # A relative SQLite path is relative to the config file, not the working folder.
+        rel = db.removeprefix("sqlite:///")
+        config.station.database = f"sqlite:///{(path.parent / rel).resolve()}"
+    return config
+
+
+def render_docs() -> str:
+    """Render the configuration reference as Markdown."""
+    out = [
+        "# Station configuration",
+        "",
+        "One TOML file, passed to every command as `--config FILE`. Every option is optional;",
+        "the example `resources/examples/station.toml` shows a full file.",
+        "This page is generated from `station/config.py` (`packbench config docs`).",
+        "",
+    ]
+
+    def section(title: str, model: type[BaseModel]) -> None:
+        out.append(f"## `[{title}]`")
+        out.append("")
+        out.append((model.__doc__ or "").strip())
+        out.append("")
+        out.append("| key | type | default | description |")
+        out.append("|---|---|---|---|")
+        for name, field in model.model_fields.items():
+            if name == "secret":
+                default = '""'
+            else:
+                default = repr(field.get_default(call_default_factory=True))
+            typ = getattr(field.annotation, "__name__", str(field.annotation))
+            typ = str(typ).replace("typing.", "").replace("|", "or")
+            desc = (field.description or "").replace("|", "\\|")
+            out.append(f"| `{name}` | {typ} | `{default}` | {desc} |")
+        out.append("")
+
+    section("station", StationSection)
+    out.append("Devices: `[devices.scanner]`, `[devices.scale]`, `[devices.label_printer]`,")
+    out.append("`[devices.receipt_printer]`, `[devices.vlm]`; each takes the keys below.")
+    out.append("")
+    section("devices.<name>", DeviceSection)
+    section("weight", WeightSection)
+    section("scan", ScanSection)
+    section("backend", BackendSection)
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,274 @@
+"""Define the station database: catalogue, orders, packers and every pack decision.
+
+Times are stored as timezone-aware UTC. Weights are grams (float). The same models run on
+SQLite (embedded default) and PostgreSQL (multi-station sites).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Product(Base):
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    unit_weight_g: Mapped[float] = mapped_column(Float)
+    length_mm: Mapped[float | None] = mapped_column(Float)
+    width_mm: Mapped[float | None] = mapped_column(Float)
+    height_mm: Mapped[float | None] = mapped_column(Float)
+    category: Mapped[str] = mapped_column(String(100), default="")
+    fragile: Mapped[bool] = mapped_column(Boolean, default=False)
+    requires_serial: Mapped[bool] = mapped_column(Boolean, default=False)
+    requires_lot: Mapped[bool] = mapped_column(Boolean, default=False)
+    image_url: Mapped[str] = mapped_column(String(500), default="")
+    # Learned from accepted single-SKU parcels: running mean of the measured unit weight.
+    learned_weight_g: Mapped[float | None] = mapped_column(Float)
+    learned_samples: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    barcodes: Mapped[list[ProductBarcode]] = relationship(
+        back_populates="product", cascade="all, delete-orphan"
+    )
+
+
+class ProductBarcode(Base):
+    """One scannable code of a product; `code` is normalised (GTIN-14 for GTINs)."""
+
+    __tablename__ = "product_barcodes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(128), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # gtin | alias
+    original: Mapped[str] = mapped_column(String(128))
+
+    product: Mapped[Product] = relationship(back_populates="barcodes")
+
+
+class Order(Base):
+    __tablename__ = "orders"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[str] = mapped_column(String(64), unique=True)
+    order_number: Mapped[str] = mapped_column(String(64), unique=True)
+    pick_list_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    tote_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    customer_first_name: Mapped[str] = mapped_column(String(100), default="")
+    customer_last_name: Mapped[str] = mapped_column(String(100), default="")
+    customer_email: Mapped[str] = mapped_column(String(254), default="")
+    ship_to: Mapped[dict] = mapped_column(JSON, default=dict)
+    carrier: Mapped[str] = mapped_column(String(64), default="")
+    service: Mapped[str] = mapped_column(String(64), default="")
+    insert_message: Mapped[str] = mapped_column(Text, default="")
+    review_url: Mapped[str] = mapped_column(String(1000), default="")
+    returns_url: Mapped[str] = mapped_column(String(1000), default="")
+    # ready | packing | packed | on_hold
+    status: Mapped[str] = mapped_column(String(16), default="ready", index=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.position"
+    )
+
+
+class OrderLine(Base):
+    __tablename__ = "order_lines"
+    __table_args__ = (UniqueConstraint("order_pk", "line_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_pk: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    line_id: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    qty: Mapped[int] = mapped_column(Integer)
+    lot: Mapped[str | None] = mapped_column(String(64))  # required lot, when the order fixes one
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+    product: Mapped[Product] = relationship()
+
+
+class Packer(Base):
+    __tablename__ = "packers"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    badge_id: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))  # packer | supervisor
+    pin_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class BoxType(Base):
+    __tablename__ = "box_types"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    tare_g: Mapped[float] = mapped_column(Float)
+    length_mm: Mapped[float | None] = mapped_column(Float)
+    width_mm: Mapped[float | None] = mapped_column(Float)
+    height_mm: Mapped[float | None] = mapped_column(Float)
+
+
+class StationState(Base):
+    """What a station was doing, so a restart resumes exactly there."""
+
+    __tablename__ = "station_state"
+
+    station_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    packer_id: Mapped[int | None] = mapped_column(ForeignKey("packers.id"))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("pack_sessions.id"))
+    # Flow phase and its small payload (pending unit, pending override...), as JSON.
+    phase: Mapped[str] = mapped_column(String(32), default="logged_out")
+    pending: Mapped[dict] = mapped_column(JSON, default=dict)
+    scan_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PackSession(Base):
+    __tablename__ = "pack_sessions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_pk: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    packer_id: Mapped[int] = mapped_column(ForeignKey("packers.id"))
+    station_id: Mapped[str] = mapped_column(String(64), index=True)
+    # open | packed | exception | cancelled
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ScanEvent(Base):
+    """Every line the scanner delivered, with the verdict the station gave it."""
+
+    __tablename__ = "scan_events"
+    __table_args__ = (UniqueConstraint("station_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    station_id: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("pack_sessions.id"), index=True)
+    packer_id: Mapped[int | None] = mapped_column(ForeignKey("packers.id"))
+    raw: Mapped[str] = mapped_column(Text)  # text as received; undecodable bytes as \\x escapes
+    code: Mapped[str] = mapped_column(Text, default="")
+    symbology: Mapped[str] = mapped_column(String(8), default="")
+    kind: Mapped[str] = mapped_column(String(16))  # item | badge | order | command | data | bad
+    verdict: Mapped[str] = mapped_column(String(16))  # accepted | rejected | info
+    reason: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    line_pk: Mapped[int | None] = mapped_column(ForeignKey("order_lines.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Package(Base):
+    __tablename__ = "packages"
+    __table_args__ = (UniqueConstraint("session_id", "index"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("pack_sessions.id"), index=True)
+    index: Mapped[int] = mapped_column(Integer)  # 1-based within the pack session
+    box_type_id: Mapped[int | None] = mapped_column(ForeignKey("box_types.id"))
+    # open | weighing | accepted | overridden
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    expected_g: Mapped[float | None] = mapped_column(Float)
+    weight_g: Mapped[float | None] = mapped_column(Float)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PackedUnit(Base):
+    """One unit verified into a package, with its lot and serial when captured."""
+
+    __tablename__ = "packed_units"
+    __table_args__ = (Index("ix_packed_units_serial", "product_id", "serial"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("pack_sessions.id"), index=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("packages.id"), index=True)
+    line_pk: Mapped[int] = mapped_column(ForeignKey("order_lines.id"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    lot: Mapped[str | None] = mapped_column(String(64))
+    serial: Mapped[str | None] = mapped_column(String(64))
+    scan_id: Mapped[int] = mapped_column(ForeignKey("scan_events.id"))
+    voided: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class WeighEvent(Base):
+    """Every weight the station judged, with its verdict."""
+
+    __tablename__ = "weigh_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("packages.id"), index=True)
+    weight_g: Mapped[float] = mapped_column(Float)
+    expected_g: Mapped[float] = mapped_column(Float)
+    allowance_g: Mapped[float] = mapped_column(Float)
+    verdict: Mapped[str] = mapped_column(String(16))  # accepted | rejected
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Shipment(Base):
+    __tablename__ = "shipments"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("packages.id"), index=True)
+    carrier: Mapped[str] = mapped_column(String(64))
+    service: Mapped[str] = mapped_column(String(64))
+    tracking_number: Mapped[str | None] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="created")  # created | voided
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PackException(Base):
+    """A stop in the normal flow: short pick, damage, cancelled pack, supervisor override."""
+
+    __tablename__ = "pack_exceptions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("pack_sessions.id"), index=True)
+    order_pk: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # short_pick | damaged | cancelled | override
+    reason: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    packer_id: Mapped[int | None] = mapped_column(ForeignKey("packers.id"))
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("packers.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
