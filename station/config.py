@@ -46,7 +46,9 @@ class DeviceSection(_Section):
         description="Wire protocol. scanner: `lines`; scale: `mt-sics`. Empty: the family default.",
     )
     baudrate: int = Field(9600, description="Serial speed (ignored by TCP and ptys).", gt=0)
-    timeout_s: float = Field(1.0, description="Reply deadline for request/response devices, s.", gt=0)
+    timeout_s: float = Field(
+        1.0, description="Reply deadline for request/response devices, s.", gt=0
+    )
     reconnect_s: float = Field(
         1.0, description="Delay between reconnection attempts after a device is lost, s.", gt=0
     )

@@ -1,0 +1,196 @@
+"""Run the pack flow against the database: persist every input, then announce it.
+
+One `StationCore` per station, driven from a single worker thread. Each scanner line and
+each weight is handled in one transaction: the scan row, its verdict, the effects and the
+resume point are committed together *before* any event is emitted, so whatever the
+packer saw acknowledged survives a crash.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from station.app.events import Emit, decision_events, make_event, state_summary
+from station.app.lookup import SqlLookup
+from station.app.persist import Persister
+from station.app.resume import load_state
+from station.config import StationConfig
+from station.data.models import ScanEvent
+from station.domain.effects import Decision
+from station.domain.flow import PackFlow, prompt
+from station.domain.state import PackState
+from station.domain.weight import WeightPolicy
+
+log = logging.getLogger(__name__)
+
+
+def _escape(data: bytes) -> str:
+    return data.decode("utf-8", errors="backslashreplace")
+
+
+class StationCore:
+    """Own the station's pack state; every change goes through the database first."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        config: StationConfig,
+        emit: Emit,
+        *,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self.sessions = sessions
+        self.config = config
+        self.emit = emit
+        self.station_id = config.station.id
+        w = config.weight
+        self.policy = WeightPolicy(w.tolerance_g, w.tolerance_pct, w.learn_min_samples)
+        self.today = today
+        self.state = PackState(station_id=self.station_id)
+        self.seq = 0
+
+    # ------------------------------------------------------------------ life
+    def start(self) -> PackState:
+        """Load the committed state and announce that scans are accepted."""
+        self._reload()
+        self.emit(make_event("station.ready", self.station_id, seq=self.seq,
+                             prompt=prompt(self.state), **state_summary(self.state)))
+        return self.state
+
+    def _reload(self) -> None:
+        with self.sessions() as s:
+            self.state, self.seq = load_state(s, self.station_id, SqlLookup(s, self.policy))
+
+    @property
+    def wants_weight(self) -> bool:
+        """Tell whether the station waits for a parcel weight."""
+        return self.state.phase.value == "weighing"
+
+    # ---------------------------------------------------------------- inputs
+    def handle_scan_bytes(self, data: bytes) -> Decision:
+        """Handle one scanner line as delivered by the scanner (bytes, terminator removed)."""
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            preview = data[:24].hex(" ")
+            return self._bad_input(
+                _escape(data), "invalid_encoding",
+                f"The scanner sent bytes that are not text ({preview}...). Scan again.",
+            )
+        return self.handle_scan(text)
+
+    def handle_overflow(self, discarded: int) -> Decision:
+        """Record a scanner line that was too long to be a barcode."""
+        return self._bad_input(
+            f"<{discarded} bytes discarded>", "line_too_long",
+            f"The scanner sent {discarded} bytes without a line end; ignored. Check the "
+            "scanner's suffix setting, then scan again.",
+        )
+
+    def handle_scan(self, text: str) -> Decision:
+        """Judge, persist and announce one scanned line."""
+        order_before = self.state.order
+        session_before = self.state.session_id
+        try:
+            with self.sessions.begin() as s:
+                flow = self._flow(s)
+                decision = flow.handle_scan(self.state, text)
+                seq = self.seq + 1
+                row = self._scan_row(s, seq, text, decision, session_before)
+                persister = Persister(s, self.station_id, learn_weights=self.config.weight.learn)
+                self.state.session_id = persister.apply(
+                    self.state, decision.effects, session_id=session_before, scan_id=row.id
+                )
+                persister.save_state(self.state, seq)
+        except Exception:
+            log.exception("scan could not be stored")
+            return self._storage_failed(text)
+        self.seq = seq
+        order = self.state.order or order_before
+        for event in decision_events(decision, self.state, order, seq=seq):
+            self.emit(event)
+        return decision
+
+    def handle_weight(self, grams: float) -> Decision:
+        """Judge, persist and announce a stable parcel weight."""
+        order_before = self.state.order
+        session_before = self.state.session_id
+        if grams < self.config.weight.min_parcel_g:
+            return Decision("info", "weight", "empty_scale", "The scale is empty.")
+        try:
+            with self.sessions.begin() as s:
+                decision = self._flow(s).handle_weight(self.state, grams)
+                if decision.verdict == "info":
+                    return decision
+                persister = Persister(s, self.station_id, learn_weights=self.config.weight.learn)
+                self.state.session_id = persister.apply(
+                    self.state, decision.effects, session_id=session_before
+                )
+                persister.save_state(self.state, self.seq)
+        except Exception:
+            log.exception("weight could not be stored")
+            self._reload()
+            self.emit(make_event("station.error", self.station_id, reason="storage_error",
+                                 message="The weight could not be stored; weigh again."))
+            return Decision("rejected", "weight", "storage_error", "Weigh again.")
+        order = self.state.order or order_before
+        for event in decision_events(decision, self.state, order, seq=None):
+            self.emit(event)
+        return decision
+
+    def device_state(self, device: str, state: str, detail: str = "") -> None:
+        """Announce a device state change."""
+        self.emit(make_event("device.state", self.station_id, device=device, state=state,
+                             detail=detail or None))
+
+    # --------------------------------------------------------------- helpers
+    def _flow(self, s: Session) -> PackFlow:
+        return PackFlow(
+            SqlLookup(s, self.policy), self.policy,
+            gs_aliases=tuple(self.config.scan.gs_aliases), today=self.today,
+        )
+
+    def _scan_row(
+        self, s: Session, seq: int, raw: str, d: Decision, session_id: int | None
+    ) -> ScanEvent:
+        row = ScanEvent(
+            station_id=self.station_id, seq=seq,
+            session_id=self.state.session_id or session_id,
+            packer_id=self.state.packer.id if self.state.packer else None,
+            raw=raw, code=d.code[:500], symbology=d.symbology, kind=d.kind,
+            verdict=d.verdict, reason=d.reason, detail=d.message, line_pk=d.line_pk,
+        )
+        s.add(row)
+        s.flush()
+        return row
+
+    def _bad_input(self, raw: str, reason: str, message: str) -> Decision:
+        decision = Decision("rejected", "bad", reason, message, prompt=prompt(self.state))
+        try:
+            with self.sessions.begin() as s:
+                seq = self.seq + 1
+                self._scan_row(s, seq, raw, decision, self.state.session_id)
+                Persister(s, self.station_id).save_state(self.state, seq)
+        except Exception:
+            log.exception("bad input could not be stored")
+            return self._storage_failed(raw)
+        self.seq = seq
+        for event in decision_events(decision, self.state, self.state.order, seq=seq):
+            self.emit(event)
+        return decision
+
+    def _storage_failed(self, raw: str) -> Decision:
+        self._reload()
+        decision = Decision(
+            "rejected", "bad", "storage_error",
+            "The scan could not be stored; nothing changed. Scan again.",
+            prompt=prompt(self.state), code=raw[:200],
+        )
+        self.emit(make_event("scan.rejected", self.station_id, reason="storage_error",
+                             message=decision.message, code=decision.code,
+                             order_id=self.state.order.order_id if self.state.order else None))
+        return decision

@@ -1,0 +1,191 @@
+"""Run a station without a screen: scanner and scale workers feeding one core thread.
+
+Threads: the scanner reader (pushes lines), the scale worker (reads weights only while the
+core waits for one), and the core worker (the only thread that touches the pack state and
+the database). They talk through one queue, so inputs are handled strictly in arrival order.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from dataclasses import dataclass
+
+from drivers.scale.device import MtSicsScale
+from drivers.scale.errors import ScaleConnectionError, ScaleError
+from drivers.scanner.device import ScannerReader
+
+from station.app.core import StationCore
+from station.config import DeviceSection
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class _Input:
+    kind: str  # scan | overflow | weight | stop
+    data: bytes = b""
+    grams: float = 0.0
+    generation: int = 0
+
+
+class ScaleWorker:
+    """Read the scale while the core waits for a parcel; report one stable weight per request."""
+
+    def __init__(self, cfg: DeviceSection, inbox: queue.Queue, core: StationCore,
+                 min_parcel_g: float) -> None:
+        self.cfg = cfg
+        self.inbox = inbox
+        self.core = core
+        self.min_parcel_g = min_parcel_g
+        self._request = 0
+        self._served = 0
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._seen_empty = True  # a parcel on the scale at start is the one to weigh
+        self._state = ""
+        self._thread = threading.Thread(target=self._run, name="scale", daemon=True)
+
+    def start(self) -> None:
+        """Start the worker thread."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the worker thread."""
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout=2)
+
+    def request(self) -> int:
+        """Ask for one stable parcel weight; return the request generation."""
+        self._request += 1
+        self._wake.set()
+        return self._request
+
+    def cancel(self) -> None:
+        """Drop the outstanding request."""
+        self._served = self._request
+
+    def parcel_accepted(self) -> None:
+        """Require the scale to be emptied before the next parcel counts."""
+        self._seen_empty = False
+
+    def _set_state(self, state: str, detail: str = "") -> None:
+        if state != self._state:
+            self._state = state
+            self.inbox.put(_Input("device", data=f"scale\t{state}\t{detail}".encode()))
+
+    def _run(self) -> None:
+        scale = MtSicsScale(self.cfg.url, baudrate=self.cfg.baudrate, timeout_s=self.cfg.timeout_s)
+        try:
+            while not self._stop.is_set():
+                if self._served >= self._request:
+                    self._wake.wait(timeout=1.0)
+                    self._wake.clear()
+                    continue
+                generation = self._request
+                try:
+                    weight = scale.weight_immediate()
+                    self._set_state("connected")
+                except ScaleConnectionError as exc:
+                    self._set_state("disconnected", str(exc))
+                    self._stop.wait(self.cfg.reconnect_s)
+                    continue
+                except ScaleError as exc:
+                    self._set_state("error", str(exc))
+                    self._stop.wait(self.cfg.poll_interval_s)
+                    continue
+                if weight.grams < self.min_parcel_g:
+                    self._seen_empty = True
+                elif weight.stable and self._seen_empty:
+                    self._served = generation
+                    self.inbox.put(_Input("weight", grams=weight.grams, generation=generation))
+                    continue
+                self._stop.wait(self.cfg.poll_interval_s)
+        finally:
+            scale.close()
+
+
+class HeadlessStation:
+    """Wire scanner, scale and core together and run until stopped."""
+
+    def __init__(self, core: StationCore) -> None:
+        self.core = core
+        self.config = core.config
+        self.inbox: queue.Queue[_Input] = queue.Queue()
+        self.scanner: ScannerReader | None = None
+        self.scale: ScaleWorker | None = None
+        self._generation = 0
+        self._stopped = threading.Event()
+
+    def start(self) -> None:
+        """Start devices, then resume the core (which announces `station.ready`)."""
+        devices = self.config.devices
+        if devices.scale.url:
+            self.scale = ScaleWorker(devices.scale, self.inbox, self.core,
+                                     self.config.weight.min_parcel_g)
+            self.scale.start()
+        self.core.start()
+        if devices.scanner.url:
+            sc = devices.scanner
+            self.scanner = ScannerReader(
+                sc.url, baudrate=sc.baudrate, terminator=sc.terminator,
+                max_line_bytes=sc.max_line_bytes, prefix=sc.prefix.encode(),
+                suffix=sc.suffix.encode(), reconnect_s=sc.reconnect_s,
+                on_line=lambda data: self.inbox.put(_Input("scan", data=data)),
+                on_overflow=lambda n: self.inbox.put(_Input("overflow", grams=n)),
+                on_state=lambda st, detail: self.inbox.put(
+                    _Input("device", data=f"scanner\t{st.value}\t{detail}".encode())
+                ),
+            )
+            self.scanner.start()
+        self._maybe_request_weight()
+
+    def stop(self) -> None:
+        """Ask the core loop to finish."""
+        self.inbox.put(_Input("stop"))
+
+    def run(self) -> None:
+        """Handle inputs until `stop()`; this thread is the core worker."""
+        try:
+            while True:
+                item = self.inbox.get()
+                if item.kind == "stop":
+                    break
+                self._handle(item)
+        finally:
+            if self.scanner:
+                self.scanner.stop()
+            if self.scale:
+                self.scale.stop()
+            self._stopped.set()
+
+    def _handle(self, item: _Input) -> None:
+        if item.kind == "scan":
+            self.core.handle_scan_bytes(item.data)
+        elif item.kind == "overflow":
+            self.core.handle_overflow(int(item.grams))
+        elif item.kind == "weight":
+            if item.generation != self._generation:
+                return  # a weight for a request that no longer stands
+            self._generation = 0
+            if not self.core.wants_weight:
+                return
+            decision = self.core.handle_weight(item.grams)
+            if decision.accepted and self.scale:
+                self.scale.parcel_accepted()
+        elif item.kind == "device":
+            device, state, detail = item.data.decode().split("\t", 2)
+            self.core.device_state(device, state, detail)
+        self._maybe_request_weight()
+
+    def _maybe_request_weight(self) -> None:
+        if self.scale is None:
+            return
+        if self.core.wants_weight:
+            if self._generation == 0:
+                self._generation = self.scale.request()
+        elif self._generation:
+            self._generation = 0
+            self.scale.cancel()

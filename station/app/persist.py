@@ -1,0 +1,192 @@
+"""Write a decision's effects and the station's resume point in the current transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from station.data.models import (
+    BoxType,
+    Order,
+    Package,
+    PackedUnit,
+    PackException,
+    PackSession,
+    Product,
+    StationState,
+    WeighEvent,
+    utcnow,
+)
+from station.domain import effects as fx
+from station.domain.state import PackState
+from station.domain.weight import learn
+
+
+class Persister:
+    """Translate flow effects into rows; the caller commits."""
+
+    def __init__(self, session: Session, station_id: str, *, learn_weights: bool = True) -> None:
+        self.s = session
+        self.station_id = station_id
+        self.learn_weights = learn_weights
+
+    def apply(
+        self,
+        state: PackState,
+        effects: list[fx.Effect],
+        *,
+        session_id: int | None,
+        scan_id: int | None = None,
+    ) -> int | None:
+        """Persist effects; return the pack session id in force afterwards."""
+        for effect in effects:
+            match effect:
+                case fx.OrderOpened(order=order):
+                    assert state.packer is not None
+                    ps = PackSession(
+                        order_pk=order.order_pk, packer_id=state.packer.id,
+                        station_id=self.station_id, status="open",
+                    )
+                    self.s.add(ps)
+                    self.s.flush()
+                    session_id = ps.id
+                    self.s.execute(
+                        update(Order).where(Order.id == order.order_pk).values(status="packing")
+                    )
+                    self.s.add(Package(session_id=session_id, index=1, status="open"))
+                case fx.BoxSelected(index=index, box=box):
+                    self._package(session_id, index).box_type_id = box.id
+                case fx.UnitPacked(index=index, unit=unit):
+                    assert session_id is not None and scan_id is not None
+                    self.s.add(
+                        PackedUnit(
+                            session_id=session_id,
+                            package_id=self._package(session_id, index).id,
+                            line_pk=unit.line_pk, product_id=unit.product_id,
+                            lot=unit.lot, serial=unit.serial, scan_id=scan_id,
+                        )
+                    )
+                case fx.BoxClosed(index=index, expected_g=expected):
+                    pkg = self._package(session_id, index)
+                    pkg.status, pkg.expected_g = "weighing", expected
+                case fx.BoxReopened(index=index):
+                    self._package(session_id, index).status = "open"
+                case fx.WeightJudged(index=index, verdict=v):
+                    pkg = self._package(session_id, index)
+                    self.s.add(
+                        WeighEvent(
+                            package_id=pkg.id, weight_g=v.measured_g, expected_g=v.expected_g,
+                            allowance_g=v.allowance_g,
+                            verdict="accepted" if v.accepted else "rejected",
+                        )
+                    )
+                    if v.accepted:
+                        pkg.status, pkg.weight_g, pkg.closed_at = "accepted", v.measured_g, utcnow()
+                case fx.OverrideApplied(index=index, supervisor=sup, reason=reason, verdict=v):
+                    pkg = self._package(session_id, index)
+                    pkg.status, pkg.weight_g, pkg.closed_at = "overridden", v.measured_g, utcnow()
+                    self.s.add(
+                        PackException(
+                            session_id=session_id, order_pk=self._order_pk(session_id),
+                            kind="override", reason=reason,
+                            detail=f"weight {v.measured_g:.1f} g, expected {v.expected_g:.1f} g "
+                            f"± {v.allowance_g:.1f} g",
+                            packer_id=state.packer.id if state.packer else None,
+                            supervisor_id=sup.id,
+                        )
+                    )
+                case fx.BoxOpened(index=index):
+                    self.s.add(Package(session_id=session_id, index=index, status="open"))
+                case fx.OrderPacked(order=order):
+                    self._end_session(session_id, "packed")
+                    self.s.execute(
+                        update(Order).where(Order.id == order.order_pk).values(status="packed")
+                    )
+                    if self.learn_weights:
+                        self._learn(session_id)
+                    session_id = None
+                case fx.OrderStopped(order=order, kind=kind, order_status=status):
+                    self.s.add(
+                        PackException(
+                            session_id=session_id, order_pk=order.order_pk, kind=kind,
+                            reason=kind, packer_id=state.packer.id if state.packer else None,
+                        )
+                    )
+                    ended = "cancelled" if kind == "cancelled" else "exception"
+                    self._end_session(session_id, ended)
+                    self.s.execute(
+                        update(PackedUnit).where(PackedUnit.session_id == session_id)
+                        .values(voided=True)
+                    )
+                    self.s.execute(
+                        update(Order).where(Order.id == order.order_pk).values(status=status)
+                    )
+                    session_id = None
+                case fx.LoggedIn() | fx.LoggedOut():
+                    pass  # carried by the station_state row below
+        return session_id
+
+    def save_state(self, state: PackState, scan_seq: int) -> None:
+        """Record the resume point: phase, packer, session and pending data."""
+        row = self.s.get(StationState, self.station_id)
+        if row is None:
+            row = StationState(station_id=self.station_id)
+            self.s.add(row)
+        row.phase = state.phase.value
+        row.packer_id = state.packer.id if state.packer else None
+        row.session_id = state.session_id
+        row.scan_seq = scan_seq
+        pending: dict = {}
+        if state.pending is not None:
+            pending["unit"] = {
+                "line_pk": state.pending.line_pk,
+                "lot": state.pending.lot,
+                "serial": state.pending.serial,
+            }
+        if state.supervisor is not None:
+            pending["supervisor_id"] = state.supervisor.id
+        if state.last_weight is not None:
+            pending["last_weight_g"] = state.last_weight.measured_g
+        row.pending = pending
+        row.updated_at = utcnow()
+
+    def _package(self, session_id: int | None, index: int) -> Package:
+        assert session_id is not None
+        pkg = self.s.scalars(
+            select(Package).where(Package.session_id == session_id, Package.index == index)
+        ).one()
+        return pkg
+
+    def _order_pk(self, session_id: int | None) -> int:
+        ps = self.s.get(PackSession, session_id)
+        assert ps is not None
+        return ps.order_pk
+
+    def _end_session(self, session_id: int | None, status: str) -> None:
+        ps = self.s.get(PackSession, session_id)
+        assert ps is not None
+        ps.status, ps.ended_at = status, utcnow()
+
+    def _learn(self, session_id: int | None) -> None:
+        """Learn unit weights from accepted (not overridden) single-SKU boxes."""
+        self.s.flush()
+        for pkg in self.s.scalars(
+            select(Package).where(Package.session_id == session_id, Package.status == "accepted")
+        ):
+            units = self.s.scalars(
+                select(PackedUnit.product_id).where(PackedUnit.package_id == pkg.id)
+            ).all()
+            if not units or len(set(units)) != 1 or pkg.weight_g is None:
+                continue
+            tare = 0.0
+            if pkg.box_type_id is not None:
+                box = self.s.get(BoxType, pkg.box_type_id)
+                tare = box.tare_g if box else 0.0
+            observed = (pkg.weight_g - tare) / len(units)
+            if observed <= 0:
+                continue
+            product = self.s.get(Product, units[0])
+            assert product is not None
+            product.learned_weight_g, product.learned_samples = learn(
+                product.learned_weight_g, product.learned_samples, observed
+            )
