@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args, get_origin
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -178,6 +178,14 @@ def load_config(path: str | Path | None) -> StationConfig:
     return config
 
 
+def _type_name(annotation: object) -> str:
+    if get_origin(annotation) is Literal:
+        return "one of " + ", ".join(f"`{a}`" for a in get_args(annotation))
+    if get_origin(annotation) is list:
+        return f"list of {getattr(get_args(annotation)[0], '__name__', 'str')}"
+    return getattr(annotation, "__name__", str(annotation))
+
+
 def render_docs() -> str:
     """Render the configuration reference as Markdown."""
     out = [
@@ -201,8 +209,7 @@ def render_docs() -> str:
                 default = '""'
             else:
                 default = repr(field.get_default(call_default_factory=True))
-            typ = getattr(field.annotation, "__name__", str(field.annotation))
-            typ = str(typ).replace("typing.", "").replace("|", "or")
+            typ = _type_name(field.annotation)
             desc = (field.description or "").replace("|", "\\|")
             out.append(f"| `{name}` | {typ} | `{default}` | {desc} |")
         out.append("")
