@@ -142,6 +142,10 @@ class StationCore:
             self.emit(event)
         return decision
 
+    def scale_cleared(self) -> None:
+        """Announce that the scale reads empty (the last parcel was taken off)."""
+        self.emit(make_event("scale.cleared", self.station_id))
+
     def device_state(self, device: str, state: str, detail: str = "") -> None:
         """Announce a device state change."""
         self.emit(make_event("device.state", self.station_id, device=device, state=state,

@@ -12,7 +12,7 @@ import queue
 import threading
 from dataclasses import dataclass
 
-from drivers.scale.device import MtSicsScale
+from drivers.scale.device import MtSicsScale, Weight
 from drivers.scale.errors import ScaleConnectionError, ScaleError
 from drivers.scanner.device import ScannerReader
 
@@ -24,26 +24,30 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class _Input:
-    kind: str  # scan | overflow | weight | stop
+    kind: str  # scan | overflow | weight | cleared | device | stop
     data: bytes = b""
     grams: float = 0.0
     generation: int = 0
 
 
 class ScaleWorker:
-    """Read the scale while the core waits for a parcel; report one stable weight per request."""
+    """Poll the scale; report one stable parcel weight per request and when it is emptied.
 
-    def __init__(self, cfg: DeviceSection, inbox: queue.Queue, core: StationCore,
-                 min_parcel_g: float) -> None:
+    The scale is read continuously (live weight for the screen, removal of the last
+    parcel). A parcel only counts once the scale has read empty since the previous
+    accepted parcel, so a parcel left on the scale is never taken for the next one.
+    """
+
+    def __init__(self, cfg: DeviceSection, inbox: queue.Queue, min_parcel_g: float) -> None:
         self.cfg = cfg
         self.inbox = inbox
-        self.core = core
         self.min_parcel_g = min_parcel_g
+        self.last_weight: Weight | None = None
         self._request = 0
         self._served = 0
-        self._wake = threading.Event()
+        self._armed = True  # a parcel on the scale at start is the one to weigh
+        self._empty: bool | None = None
         self._stop = threading.Event()
-        self._seen_empty = True  # a parcel on the scale at start is the one to weigh
         self._state = ""
         self._thread = threading.Thread(target=self._run, name="scale", daemon=True)
 
@@ -54,13 +58,11 @@ class ScaleWorker:
     def stop(self) -> None:
         """Stop the worker thread."""
         self._stop.set()
-        self._wake.set()
-        self._thread.join(timeout=2)
+        self._thread.join(timeout=3)
 
     def request(self) -> int:
         """Ask for one stable parcel weight; return the request generation."""
         self._request += 1
-        self._wake.set()
         return self._request
 
     def cancel(self) -> None:
@@ -69,7 +71,7 @@ class ScaleWorker:
 
     def parcel_accepted(self) -> None:
         """Require the scale to be emptied before the next parcel counts."""
-        self._seen_empty = False
+        self._armed = False
 
     def _set_state(self, state: str, detail: str = "") -> None:
         if state != self._state:
@@ -80,11 +82,6 @@ class ScaleWorker:
         scale = MtSicsScale(self.cfg.url, baudrate=self.cfg.baudrate, timeout_s=self.cfg.timeout_s)
         try:
             while not self._stop.is_set():
-                if self._served >= self._request:
-                    self._wake.wait(timeout=1.0)
-                    self._wake.clear()
-                    continue
-                generation = self._request
                 try:
                     weight = scale.weight_immediate()
                     self._set_state("connected")
@@ -96,15 +93,23 @@ class ScaleWorker:
                     self._set_state("error", str(exc))
                     self._stop.wait(self.cfg.poll_interval_s)
                     continue
-                if weight.grams < self.min_parcel_g:
-                    self._seen_empty = True
-                elif weight.stable and self._seen_empty:
-                    self._served = generation
-                    self.inbox.put(_Input("weight", grams=weight.grams, generation=generation))
-                    continue
+                self.last_weight = weight
+                self._observe(weight)
                 self._stop.wait(self.cfg.poll_interval_s)
         finally:
             scale.close()
+
+    def _observe(self, weight: Weight) -> None:
+        empty = weight.grams < self.min_parcel_g
+        if empty:
+            self._armed = True
+            if self._empty is not True:
+                self.inbox.put(_Input("cleared"))
+        self._empty = empty
+        generation = self._request
+        if generation > self._served and weight.stable and not empty and self._armed:
+            self._served = generation
+            self.inbox.put(_Input("weight", grams=weight.grams, generation=generation))
 
 
 class HeadlessStation:
@@ -120,13 +125,11 @@ class HeadlessStation:
         self._stopped = threading.Event()
 
     def start(self) -> None:
-        """Start devices, then resume the core (which announces `station.ready`)."""
+        """Start devices, then resume the core (which announces `station.ready`).
+
+        Scanner lines that arrive before the core loop runs wait in the queue: none is lost.
+        """
         devices = self.config.devices
-        if devices.scale.url:
-            self.scale = ScaleWorker(devices.scale, self.inbox, self.core,
-                                     self.config.weight.min_parcel_g)
-            self.scale.start()
-        self.core.start()
         if devices.scanner.url:
             sc = devices.scanner
             self.scanner = ScannerReader(
@@ -140,6 +143,10 @@ class HeadlessStation:
                 ),
             )
             self.scanner.start()
+        if devices.scale.url:
+            self.scale = ScaleWorker(devices.scale, self.inbox, self.config.weight.min_parcel_g)
+            self.scale.start()
+        self.core.start()
         self._maybe_request_weight()
 
     def stop(self) -> None:
@@ -175,6 +182,8 @@ class HeadlessStation:
             decision = self.core.handle_weight(item.grams)
             if decision.accepted and self.scale:
                 self.scale.parcel_accepted()
+        elif item.kind == "cleared":
+            self.core.scale_cleared()
         elif item.kind == "device":
             device, state, detail = item.data.decode().split("\t", 2)
             self.core.device_state(device, state, detail)

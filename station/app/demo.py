@@ -1,0 +1,249 @@
+"""Run a demo station: sample catalogue and orders, simulated scanner and scale.
+
+Lines typed at the prompt go through the simulated scanner (a real pty) exactly as a
+scanner's would; lines starting with `!` control the simulated scale. `--auto N` packs N
+orders by itself, which is also how the demo is tested.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from importlib import resources
+from pathlib import Path
+
+import platformdirs
+from sqlalchemy import select
+
+from drivers.sim.mtsics import SimMtSics
+from drivers.sim.scanner import SimScanner
+from station.app.bootstrap import bootstrap
+from station.app.events import Event, JsonlSink
+from station.app.headless import HeadlessStation
+from station.app.packers import add_packer
+from station.config import StationConfig
+from station.data.models import Order, OrderLine, Product, ProductBarcode
+from sync import importing
+
+HELP = """\
+Type or scan a barcode and press Enter. Simulator controls:
+  !orders        list orders ready to pack, with their items' barcodes
+  !w GRAMS       put a parcel of GRAMS on the scale      !auto   put the expected weight
+  !off           take the parcel off the scale           !help   this text
+  !quit          stop the demo
+Badges: BADGE:1001 (packer), BADGE:9001 (supervisor). Commands: docs/commands.md"""
+
+GREEN, RED, AMBER, DIM, RESET = "\x1b[1;32m", "\x1b[1;31m", "\x1b[1;33m", "\x1b[2m", "\x1b[0m"
+
+
+def prepare_demo_database(folder: Path) -> StationConfig:
+    """Create the demo database in `folder` and load the demo data (idempotent)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    config = StationConfig.model_validate(
+        {"station": {"id": "demo-1", "site": "demo", "database": f"sqlite:///{folder / 'demo.db'}"}}
+    )
+    from station.app.bootstrap import open_database
+
+    database = open_database(config)
+    data = resources.files("resources") / "demo"
+    try:
+        with resources.as_file(data) as path:
+            importing.import_products(database.sessions, path / "products.jsonl")
+            importing.import_box_types(database.sessions, path / "boxes.json")
+            importing.import_orders(database.sessions, path / "orders.jsonl")
+            for p in json.loads((path / "packers.json").read_text(encoding="utf-8")):
+                add_packer(database.sessions, badge_id=p["badge_id"], name=p["name"],
+                           role=p["role"], pin=p.get("pin"))
+    finally:
+        database.close()
+    return config
+
+
+class Console:
+    """Show station events to a person, in colour."""
+
+    def __init__(self, out=None) -> None:
+        self.out = out or sys.stdout
+        self.expected_g: float | None = None
+        self.events: list[Event] = []
+        self.changed = threading.Condition()
+
+    def __call__(self, event: Event) -> None:
+        with self.changed:
+            self.events.append(event)
+            self.changed.notify_all()
+        name = event["event"]
+        if name == "weight.requested":
+            self.expected_g = event["expected_g"]
+        line = self._format(event)
+        if line:
+            print(line, file=self.out, flush=True)
+
+    def _format(self, e: Event) -> str:
+        name = e["event"]
+        if name == "scan.accepted":
+            return f"{GREEN}  OK  {RESET}{e['message']}  {DIM}next: {e['prompt']}{RESET}"
+        if name == "scan.rejected":
+            return f"{RED} STOP {RESET}{e['message']}  {DIM}next: {e.get('prompt', '')}{RESET}"
+        if name == "weight.requested":
+            return (f"{AMBER}WEIGH {RESET}box {e['package']}: expected {e['expected_g']:.0f} g "
+                    f"({e['low_g']:.0f}-{e['high_g']:.0f} g)  {DIM}try !auto{RESET}")
+        if name == "weight.accepted":
+            return f"{GREEN}  OK  {RESET}weight {e['weight_g']:.0f} g"
+        if name == "weight.rejected":
+            return (f"{RED} STOP {RESET}weight {e['weight_g']:.0f} g, expected "
+                    f"{e['expected_g']:.0f} ± {e['allowance_g']:.0f} g: CMD:REWEIGH or "
+                    "supervisor badge + CMD:REASON-...")
+        if name == "order.packed":
+            return f"{GREEN}PACKED{RESET} order {e['order_number']}  {DIM}(take it off: !off){RESET}"
+        if name == "order.exception":
+            return f"{AMBER} HOLD {RESET}order {e['order_number']}: {e['reason']}"
+        if name == "station.ready":
+            return f"station ready: {e['prompt']}"
+        if name == "device.state":
+            return f"{DIM}{e['device']}: {e['state']} {e.get('detail', '')}{RESET}"
+        return ""
+
+    def wait_for(self, name: str, start: int, timeout: float = 20.0) -> Event:
+        """Wait for an event named `name` after index `start`."""
+        with self.changed:
+            ok = self.changed.wait_for(
+                lambda: any(e["event"] == name for e in self.events[start:]), timeout
+            )
+            if not ok:
+                raise TimeoutError(f"demo: no {name} within {timeout} s")
+            return next(e for e in self.events[start:] if e["event"] == name)
+
+
+def ready_orders(config: StationConfig, limit: int) -> list[tuple[str, list[tuple[str, int, bool, bool]]]]:
+    """Return ready orders with, per line, a barcode, quantity and lot/serial needs."""
+    from station.app.bootstrap import open_database
+
+    database = open_database(config)
+    out = []
+    try:
+        with database.sessions() as s:
+            for order in s.scalars(
+                select(Order).where(Order.status == "ready").order_by(Order.id).limit(limit)
+            ):
+                lines = []
+                for line, product in s.execute(
+                    select(OrderLine, Product).join(Product).where(OrderLine.order_pk == order.id)
+                    .order_by(OrderLine.position)
+                ):
+                    code = s.scalars(select(ProductBarcode.original)
+                                     .where(ProductBarcode.product_id == product.id)).first()
+                    lines.append((code, line.qty, product.requires_lot, product.requires_serial,
+                                  line.lot))
+                out.append((order.order_number, lines))
+    finally:
+        database.close()
+    return out
+
+
+def run_demo(folder: Path | None, *, auto: int = 0, events_path: str | None = None) -> int:
+    """Run the demo station; return the exit code."""
+    folder = folder or Path(platformdirs.user_data_dir("packbench", appauthor=False)) / "demo"
+    print(f"demo database: {folder / 'demo.db'}")
+    config = prepare_demo_database(folder)
+    scanner = SimScanner.on_pty()
+    scale = SimMtSics.on_tcp()
+    config.devices.scanner.url = scanner.url
+    config.devices.scale.url = scale.url
+    config.devices.scale.poll_interval_s = 0.05
+    console = Console()
+    sink = JsonlSink(events_path) if events_path else None
+
+    def emit(event: Event) -> None:
+        console(event)
+        if sink:
+            sink(event)
+
+    database, core = bootstrap(config, emit)
+    station = HeadlessStation(core)
+    worker = threading.Thread(target=station.run, name="core", daemon=True)
+    try:
+        station.start()
+        worker.start()
+        if auto:
+            return _autopilot(config, console, scanner, scale, auto)
+        print(HELP)
+        _interactive(config, console, scanner, scale)
+        return 0
+    finally:
+        station.stop()
+        worker.join(timeout=5)
+        scanner.stop()
+        scale.stop()
+        database.close()
+        if sink:
+            sink.close()
+
+
+def _interactive(config, console: Console, scanner: SimScanner, scale: SimMtSics) -> None:
+    for raw in sys.stdin:
+        line = raw.rstrip("\r\n")
+        if not line:
+            continue
+        if line in ("!quit", "!q"):
+            return
+        if line == "!help":
+            print(HELP)
+        elif line == "!orders":
+            for number, lines in ready_orders(config, 8):
+                items = ", ".join(f"{code} x{qty}" for code, qty, *_ in lines)
+                print(f"  {number}: {items}")
+        elif line == "!auto":
+            if console.expected_g is None:
+                print("nothing to weigh yet")
+            else:
+                scale.place(console.expected_g)
+        elif line == "!off":
+            scale.place(0.0)
+        elif line.startswith("!w"):
+            try:
+                scale.place(float(line[2:].strip()))
+            except ValueError:
+                print("usage: !w GRAMS")
+        else:
+            scanner.scan(line)
+
+
+def _autopilot(config, console: Console, scanner, scale, count: int) -> int:
+    """Pack `count` ready orders with simulated scans and weights."""
+    orders = ready_orders(config, count)
+    if len(orders) < count:
+        print(f"only {len(orders)} ready orders in the demo database", file=sys.stderr)
+        return 1
+
+    def scan(code: str) -> Event:
+        mark = len(console.events)
+        scanner.scan(code)
+        with console.changed:
+            console.changed.wait_for(
+                lambda: any(e["event"].startswith("scan.") for e in console.events[mark:]), 10
+            )
+        return next(e for e in console.events[mark:] if e["event"].startswith("scan."))
+
+    scan("BADGE:1001")
+    serial = 0
+    for number, lines in orders:
+        scan(number)
+        mark = len(console.events)
+        for code, qty, needs_lot, needs_serial, fixed_lot in lines:
+            for _ in range(qty):
+                scan(code)
+                if needs_lot:
+                    scan(fixed_lot or "LOT-DEMO-1")
+                if needs_serial:
+                    serial += 1
+                    scan(f"SN-DEMO-{serial:06d}")
+        console.wait_for("weight.requested", mark)
+        assert console.expected_g is not None
+        scale.place(console.expected_g)
+        console.wait_for("order.packed", mark)
+        mark = len(console.events)
+        scale.place(0.0)
+        console.wait_for("scale.cleared", mark)
+    return 0

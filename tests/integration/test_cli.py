@@ -1,0 +1,117 @@
+"""The `packbench` command line, in process, on a SQLite file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from station.cli import main
+from station.data.db import make_engine, session_factory
+from station.data.models import Order, Packer, Product
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "resources/examples"
+
+
+@pytest.fixture
+def cfg(tmp_path) -> Path:
+    path = tmp_path / "station.toml"
+    path.write_text('[station]\nid = "st-9"\ndatabase = "sqlite:///station.db"\n')
+    return path
+
+
+def invoke(*args: str, input: str | None = None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def count(cfg: Path, model) -> int:
+    engine = make_engine(f"sqlite:///{cfg.parent / 'station.db'}")
+    try:
+        with session_factory(engine)() as s:
+            return s.scalar(select(func.count()).select_from(model))
+    finally:
+        engine.dispose()
+
+
+def test_db_upgrade_and_imports(cfg):
+    r = invoke("db", "upgrade", "--config", str(cfg))
+    assert r.exit_code == 0 and "revision" in r.output
+    r = invoke("products", "import", str(EXAMPLES / "products.json"), "--config", str(cfg))
+    assert r.exit_code == 0, r.output
+    assert "created" in r.output
+    r = invoke("orders", "import", str(EXAMPLES / "orders.json"), "--config", str(cfg))
+    assert r.exit_code == 0, r.output
+    orders = count(cfg, Order)
+    assert orders >= 3
+    r = invoke("orders", "import", str(EXAMPLES / "orders.json"), "--config", str(cfg))
+    assert r.exit_code == 0 and f"{orders} unchanged" in r.output
+
+
+def test_bad_order_file_imports_nothing(cfg, tmp_path):
+    invoke("products", "import", str(EXAMPLES / "products.json"), "--config", str(cfg))
+    good = json.loads((EXAMPLES / "orders.json").read_text())
+    bad = [*good, {**good[0], "order_id": "ord_bad", "order_number": "SO-BAD",
+                   "lines": [{"line_id": "1", "sku": "NO-SUCH-SKU", "qty": 1}]}]
+    path = tmp_path / "orders.json"
+    path.write_text(json.dumps(bad, indent=2))
+    r = invoke("orders", "import", str(path), "--config", str(cfg))
+    assert r.exit_code == 1
+    assert "nothing imported" in r.output and "line " in r.output and "NO-SUCH-SKU" in r.output
+    assert count(cfg, Order) == 0
+
+
+def test_missing_file_is_a_clear_error(cfg, tmp_path):
+    r = invoke("products", "import", str(tmp_path / "nope.csv"), "--config", str(cfg))
+    assert r.exit_code == 1 and "nope.csv" in r.output
+
+
+def test_packers_add(cfg):
+    r = invoke("packers", "add", "--badge", "1001", "--name", "Ana", "--config", str(cfg))
+    assert r.exit_code == 0 and "added packer Ana" in r.output
+    r = invoke("packers", "add", "--badge", "1001", "--name", "Ana B", "--role", "supervisor",
+               "--pin", "--config", str(cfg), input="2468\n2468\n")
+    assert r.exit_code == 0 and "updated supervisor" in r.output
+    assert count(cfg, Packer) == 1
+    r = invoke("packers", "add", "--badge", "with space", "--name", "X", "--config", str(cfg))
+    assert r.exit_code == 1 and "badge" in r.output
+
+
+def test_bad_config_is_reported(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("[weight]\ntolerance_pct = 'lots'\n")
+    r = invoke("db", "upgrade", "--config", str(path))
+    assert r.exit_code == 1 and "weight.tolerance_pct" in r.output
+
+
+def test_command_sheet(tmp_path):
+    out = tmp_path / "sheet.pdf"
+    r = invoke("print", "command-sheet", "--out", str(out))
+    assert r.exit_code == 0 and out.read_bytes().startswith(b"%PDF")
+
+
+def test_config_docs_match_file():
+    r = invoke("config", "docs")
+    assert r.output == (ROOT / "docs/configuration.md").read_text()
+
+
+def test_gui_run_is_refused_with_advice(cfg):
+    r = invoke("run", "--config", str(cfg))
+    assert r.exit_code == 1 and "--headless" in r.output
+
+
+def test_main_py_is_the_same_command():
+    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "--help"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 0 and "db" in proc.stdout and "run" in proc.stdout
+
+
+def test_products_count_after_csv(cfg):
+    r = invoke("products", "import", str(EXAMPLES / "products.csv"), "--config", str(cfg))
+    assert r.exit_code == 0, r.output
+    assert count(cfg, Product) >= 6
