@@ -96,7 +96,8 @@ class Console:
                     f"{e['expected_g']:.0f} ± {e['allowance_g']:.0f} g: CMD:REWEIGH or "
                     "supervisor badge + CMD:REASON-...")
         if name == "order.packed":
-            return f"{GREEN}PACKED{RESET} order {e['order_number']}  {DIM}(take it off: !off){RESET}"
+            return (f"{GREEN}PACKED{RESET} order {e['order_number']}  "
+                    f"{DIM}(take it off: !off){RESET}")
         if name == "order.exception":
             return f"{AMBER} HOLD {RESET}order {e['order_number']}: {e['reason']}"
         if name == "station.ready":
@@ -116,7 +117,10 @@ class Console:
             return next(e for e in self.events[start:] if e["event"] == name)
 
 
-def ready_orders(config: StationConfig, limit: int) -> list[tuple[str, list[tuple[str, int, bool, bool]]]]:
+OrderPlan = list[tuple[str, list[tuple[str, int, bool, bool]]]]
+
+
+def ready_orders(config: StationConfig, limit: int) -> OrderPlan:
     """Return ready orders with, per line, a barcode, quantity and lot/serial needs."""
     from station.app.bootstrap import open_database
 

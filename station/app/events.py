@@ -24,7 +24,7 @@ Event = dict[str, Any]
 Emit = Callable[[Event], None]
 
 
-def make_event(name: str, station_id: str, **fields: Any) -> Event:
+def make_event(name: str, station_id: str, /, **fields: Any) -> Event:
     """Return an event with the common fields filled in."""
     event: Event = {
         "event": name,

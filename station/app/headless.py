@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from drivers.scale.device import MtSicsScale, Weight
 from drivers.scale.errors import ScaleConnectionError, ScaleError
 from drivers.scanner.device import ScannerReader
-
 from station.app.core import StationCore
 from station.config import DeviceSection
 

@@ -229,7 +229,7 @@ def test_completion_then_weight_accepted(flow):
     assert closed and closed[0].expected_g == pytest.approx(150 + 2 * 350 + 180 + 200 + 120)
     assert state.phase == Phase.WEIGHING
     assert flow.handle_scan(state, MUG).reason == "waiting_for_weight"
-    d = flow.handle_weight(state, 1500.0 + 40)
+    d = flow.handle_weight(state, 1350.0 + 40)
     assert d.accepted
     kinds = [type(e) for e in d.effects]
     assert kinds == [fx.WeightJudged, fx.OrderPacked]
