@@ -29,7 +29,19 @@ log = logging.getLogger(__name__)
 
 
 def _escape(data: bytes) -> str:
-    return data.decode("utf-8", errors="backslashreplace")
+    return _storable(data.decode("utf-8", errors="backslashreplace"))
+
+
+def _storable(text: str) -> str:
+    """Escape control characters other than GS, so any database can store the text.
+
+    PostgreSQL refuses NUL in text columns; the other escapes keep stored rows readable.
+    """
+    if all(ch >= " " or ch == "\x1d" for ch in text):
+        return text
+    return "".join(
+        ch if ch >= " " or ch == "\x1d" else f"\\x{ord(ch):02x}" for ch in text
+    )
 
 
 class StationCore:
@@ -165,7 +177,7 @@ class StationCore:
             station_id=self.station_id, seq=seq,
             session_id=self.state.session_id or session_id,
             packer_id=self.state.packer.id if self.state.packer else None,
-            raw=raw, code=d.code[:500], symbology=d.symbology, kind=d.kind,
+            raw=_storable(raw), code=_storable(d.code)[:500], symbology=d.symbology, kind=d.kind,
             verdict=d.verdict, reason=d.reason, detail=d.message, line_pk=d.line_pk,
         )
         s.add(row)

@@ -199,3 +199,12 @@ def test_two_stations_cannot_pack_one_order(core_factory):
     a.handle_scan("SO-1")
     b.handle_scan("BADGE:S1")
     assert b.handle_scan("SO-1").reason == "order_in_progress"
+
+
+def test_control_bytes_are_stored_escaped(core_factory, sessions):
+    core, _ = core_factory()
+    core.handle_scan("BADGE:P1")
+    assert core.handle_scan("bad\x00da\x1bta").reason == "unreadable"
+    with sessions() as s:
+        row = s.scalars(select(ScanEvent).order_by(ScanEvent.seq.desc())).first()
+        assert row.raw == "bad\\x00da\\x1bta"
