@@ -155,7 +155,15 @@ class StationCore:
         return decision
 
     def scale_cleared(self) -> None:
-        """Announce that the scale reads empty (the last parcel was taken off)."""
+        """Record and announce that the scale reads empty (the last parcel was taken off)."""
+        if self.state.scale_must_clear:
+            try:
+                with self.sessions.begin() as s:
+                    self._flow(s).scale_cleared(self.state)
+                    Persister(s, self.station_id).save_state(self.state, self.seq)
+            except Exception:
+                log.exception("scale clearing could not be stored")
+                self._reload()
         self.emit(make_event("scale.cleared", self.station_id))
 
     def device_state(self, device: str, state: str, detail: str = "") -> None:
@@ -168,6 +176,7 @@ class StationCore:
         return PackFlow(
             SqlLookup(s, self.policy), self.policy,
             gs_aliases=tuple(self.config.scan.gs_aliases), today=self.today,
+            default_box=self.config.weight.default_box,
         )
 
     def _scan_row(

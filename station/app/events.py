@@ -41,6 +41,7 @@ def state_summary(state: PackState) -> dict[str, Any]:
     summary: dict[str, Any] = {
         "phase": state.phase.value,
         "packer": state.packer.badge_id if state.packer else None,
+        "scale_must_clear": state.scale_must_clear,
     }
     if state.order is not None:
         summary["order_id"] = state.order.order_id
@@ -55,6 +56,12 @@ def state_summary(state: PackState) -> dict[str, Any]:
         ]
         if state.pending is not None:
             summary["pending_line"] = state.order.line(state.pending.line_pk).line_id
+            summary["pending_lot"] = state.pending.lot
+            summary["pending_serial"] = state.pending.serial
+        if state.supervisor is not None:
+            summary["supervisor"] = state.supervisor.badge_id
+        if state.last_weight is not None:
+            summary["last_weight_g"] = state.last_weight.measured_g
     return summary
 
 

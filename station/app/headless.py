@@ -37,14 +37,18 @@ class ScaleWorker:
     accepted parcel, so a parcel left on the scale is never taken for the next one.
     """
 
-    def __init__(self, cfg: DeviceSection, inbox: queue.Queue, min_parcel_g: float) -> None:
+    def __init__(
+        self, cfg: DeviceSection, inbox: queue.Queue, min_parcel_g: float, *,
+        armed: bool = True,
+    ) -> None:
         self.cfg = cfg
         self.inbox = inbox
         self.min_parcel_g = min_parcel_g
         self.last_weight: Weight | None = None
         self._request = 0
         self._served = 0
-        self._armed = True  # a parcel on the scale at start is the one to weigh
+        # False when the last accepted parcel may still be on the scale (kept across restarts)
+        self._armed = armed
         self._empty: bool | None = None
         self._stop = threading.Event()
         self._state = ""
@@ -124,7 +128,7 @@ class HeadlessStation:
         self._stopped = threading.Event()
 
     def start(self) -> None:
-        """Start devices, then resume the core (which announces `station.ready`).
+        """Start the scanner, resume the core (which announces `station.ready`), then the scale.
 
         Scanner lines that arrive before the core loop runs wait in the queue: none is lost.
         """
@@ -142,10 +146,13 @@ class HeadlessStation:
                 ),
             )
             self.scanner.start()
-        if devices.scale.url:
-            self.scale = ScaleWorker(devices.scale, self.inbox, self.config.weight.min_parcel_g)
-            self.scale.start()
         self.core.start()
+        if devices.scale.url:
+            self.scale = ScaleWorker(
+                devices.scale, self.inbox, self.config.weight.min_parcel_g,
+                armed=not self.core.state.scale_must_clear,
+            )
+            self.scale.start()
         self._maybe_request_weight()
 
     def stop(self) -> None:
@@ -178,14 +185,14 @@ class HeadlessStation:
             self._generation = 0
             if not self.core.wants_weight:
                 return
-            decision = self.core.handle_weight(item.grams)
-            if decision.accepted and self.scale:
-                self.scale.parcel_accepted()
+            self.core.handle_weight(item.grams)
         elif item.kind == "cleared":
             self.core.scale_cleared()
         elif item.kind == "device":
             device, state, detail = item.data.decode().split("\t", 2)
             self.core.device_state(device, state, detail)
+        if self.scale and self.core.state.scale_must_clear:
+            self.scale.parcel_accepted()  # accepted or overridden: it must come off first
         self._maybe_request_weight()
 
     def _maybe_request_weight(self) -> None:

@@ -147,6 +147,8 @@ class Persister:
             pending["supervisor_id"] = state.supervisor.id
         if state.last_weight is not None:
             pending["last_weight_g"] = state.last_weight.measured_g
+        if state.scale_must_clear:
+            pending["scale_must_clear"] = True
         row.pending = pending
         row.updated_at = utcnow()
 

@@ -28,6 +28,7 @@ def load_state(session: Session, station_id: str, lookup: SqlLookup) -> tuple[Pa
     state.phase = Phase(row.phase)
     state.packer = lookup.packer(row.packer_id) if row.packer_id else None
     pending = row.pending or {}
+    state.scale_must_clear = bool(pending.get("scale_must_clear"))
     if row.session_id is not None:
         ps = session.get(PackSession, row.session_id)
         order_row = session.get(Order, ps.order_pk) if ps else None

@@ -47,11 +47,13 @@ class PackFlow:
         *,
         gs_aliases: tuple[str, ...] | None = None,
         today: Callable[[], date] = date.today,
+        default_box: str = "",
     ) -> None:
         self.lookup = lookup
         self.policy = policy or WeightPolicy()
         self.gs_aliases = gs_aliases
         self.today = today
+        self.default_box = default_box
 
     # ------------------------------------------------------------------ scans
     def handle_scan(self, state: PackState, text: str) -> Decision:
@@ -151,8 +153,19 @@ class PackFlow:
         state.phase = Phase.SCANNING
         return _accept(
             "order", f"Order {order.order_number}: {order.units_total} items.",
-            [fx.OrderOpened(order)],
+            [fx.OrderOpened(order), *self._default_box(state)],
         )
+
+    def _default_box(self, state: PackState) -> list[fx.Effect]:
+        """Give a new box the configured default box type, so its tare counts."""
+        package = state.package
+        if not self.default_box or package is None:
+            return []
+        box = self.lookup.box_by_code(self.default_box)
+        if box is None:
+            return []
+        package.box = box
+        return [fx.BoxSelected(package.index, box)]
 
     def _item(self, state: PackState, scan: ScannedCode) -> Decision:
         order = state.order
@@ -376,10 +389,20 @@ class PackFlow:
         """Tell whether the station is waiting for a parcel weight."""
         return state.phase == Phase.WEIGHING
 
+    def scale_cleared(self, state: PackState) -> bool:
+        """Note that the scale reads empty; tell whether that changed the state."""
+        changed, state.scale_must_clear = state.scale_must_clear, False
+        return changed
+
     def handle_weight(self, state: PackState, grams: float) -> Decision:
         """Judge a stable parcel weight."""
         if state.phase != Phase.WEIGHING or state.order is None or state.package is None:
             return Decision("info", "weight", reason="not_weighing", message="Weight ignored.")
+        if state.scale_must_clear:
+            return Decision(
+                "info", "weight", reason="scale_not_cleared",
+                message="Take the previous parcel off the scale first.",
+            )
         package = state.package
         verdict = judge(grams, package.expected_g(state.order), self.policy)
         state.last_weight = verdict
@@ -413,6 +436,7 @@ class PackFlow:
     def _after_box(self, state: PackState, effects: list[fx.Effect], msg: str) -> Decision:
         order = state.order
         assert order is not None
+        state.scale_must_clear = True
         if order.complete:
             packages = tuple((p.index, p.weight_g) for p in state.packages)
             effects.append(fx.OrderPacked(order, packages))
@@ -422,6 +446,7 @@ class PackFlow:
         state.packages.append(nxt)
         state.phase = Phase.SCANNING
         effects.append(fx.BoxOpened(nxt.index))
+        effects.extend(self._default_box(state))
         return _accept("command", f"{msg} Continue in box {nxt.index}.", effects)
 
 

@@ -171,6 +171,8 @@ class PackState:
     pending: PendingUnit | None = None
     supervisor: PackerInfo | None = None
     last_weight: WeightVerdict | None = None
+    # An accepted parcel is still on the scale: no weight counts until it reads empty.
+    scale_must_clear: bool = False
 
     @property
     def package(self) -> PackageState | None:

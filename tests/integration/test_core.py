@@ -180,6 +180,7 @@ def test_learned_weight_refines_expectation(core_factory, sessions):
         core.handle_scan(order)
         core.handle_scan(MUG)
         assert core.handle_weight(grams).accepted
+        core.scale_cleared()
     with sessions() as s:
         mug = s.scalars(select(Product).where(Product.sku == "MUG-1")).one()
         assert mug.learned_samples == 3 and mug.learned_weight_g == pytest.approx(364.0)
@@ -208,3 +209,48 @@ def test_control_bytes_are_stored_escaped(core_factory, sessions):
     with sessions() as s:
         row = s.scalars(select(ScanEvent).order_by(ScanEvent.seq.desc())).first()
         assert row.raw == "bad\\x00da\\x1bta"
+
+
+def test_default_box_tare_counts_and_is_not_learned_as_product_weight(sessions):
+    seed(sessions)
+    config = StationConfig.model_validate(
+        {"station": {"id": "st-1"}, "weight": {"default_box": "M"}}
+    )
+    events = Recorder()
+    core = StationCore(sessions, config, events, today=lambda: date(2023, 1, 1))
+    core.start()
+    core.handle_scan("BADGE:P1")
+    for order, grams in (("SO-2", 512.0), ("SO-4", 514.0), ("SO-5", 516.0)):
+        core.handle_scan(order)
+        core.handle_scan(MUG)
+        requested = [e for e in events if e["event"] == "weight.requested"][-1]
+        assert requested["expected_g"] == pytest.approx(150 + 350)  # box M + mug
+        assert core.handle_weight(grams).accepted
+        core.scale_cleared()
+    with sessions() as s:
+        mug = s.scalars(select(Product).where(Product.sku == "MUG-1")).one()
+        assert mug.learned_weight_g == pytest.approx(364.0)  # tare taken off
+        assert {p.box_type_id for p in s.scalars(select(Package))} != {None}
+
+
+def test_parcel_left_on_scale_does_not_count_even_after_restart(core_factory):
+    core, _ = core_factory()
+    for code in ["BADGE:P1", "SO-2", MUG]:
+        core.handle_scan(code)
+    assert core.handle_weight(360.0).accepted
+    core, _ = core_factory_restart(core)
+    assert core.state.scale_must_clear
+    core.handle_scan("SO-4")
+    core.handle_scan(MUG)
+    assert core.handle_weight(360.0).reason == "scale_not_cleared"  # still the last parcel
+    core.scale_cleared()
+    core, _ = core_factory_restart(core)
+    assert not core.state.scale_must_clear and core.wants_weight
+    assert core.handle_weight(361.0).accepted
+
+
+def core_factory_restart(core: StationCore):
+    events = Recorder()
+    again = StationCore(core.sessions, core.config, events, today=lambda: date(2023, 1, 1))
+    again.start()
+    return again, events

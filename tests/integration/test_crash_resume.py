@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -30,14 +31,16 @@ from station.data.models import Order, ScanEvent
 from tests.integration.seed import BOOK, MUG, PHONE, SHIRT, VITAMIN, seed
 
 ROOT = Path(__file__).resolve().parents[2]
-SUMMARY_KEYS = ("phase", "packer", "order_id", "lines", "packages", "pending_line")
+SUMMARY_KEYS = ("phase", "packer", "order_id", "lines", "packages", "pending_line", "pending_lot",
+                "pending_serial", "supervisor", "last_weight_g", "scale_must_clear")
 
-# (action, value): scan a code, put grams on the scale, or take the parcel off.
+# (action, value): scan a code, put grams on the scale, take the parcel off ("clear"), or
+# lift a rejected parcel to fix it ("lift": no state change, so no kill).
 STEPS: list[tuple[str, object]] = [
     ("scan", "BADGE:P1"), ("scan", "SO-1"), ("scan", "BOX:M"), ("scan", MUG), ("scan", MUG),
     ("scan", MUG), ("scan", BOOK), ("scan", SHIRT), ("scan", PHONE), ("scan", "SN-1"),
     ("scan", VITAMIN), ("scan", "230710"), ("weigh", 1350.0), ("clear", None),
-    ("scan", "SO-2"), ("scan", MUG), ("weigh", 900.0), ("scan", "CMD:REWEIGH"),
+    ("scan", "SO-2"), ("scan", MUG), ("weigh", 900.0), ("lift", None), ("scan", "CMD:REWEIGH"),
     ("weigh", 905.0), ("scan", "BADGE:S1"), ("scan", "CMD:REASON-SCALE"), ("clear", None),
     ("scan", "SO-3"), ("scan", PHONE), ("scan", "SN-2"), ("weigh", 200.0), ("clear", None),
     ("scan", "SO-4"), ("scan", "NOT-IN-CATALOGUE"), ("scan", "CMD:SHORT"),
@@ -74,7 +77,7 @@ class EventLog:
 
 
 def reference_states(tmp_path: Path) -> list[dict]:
-    """Run the steps through an in-process core; return the state after each step."""
+    """Run the steps through an in-process core; return the state before and after each."""
     engine = make_engine(f"sqlite:///{tmp_path / 'reference.db'}")
     upgrade(engine)
     sessions = session_factory(engine)
@@ -82,15 +85,21 @@ def reference_states(tmp_path: Path) -> list[dict]:
     core = StationCore(sessions, StationConfig.model_validate({"station": {"id": "st-1"}}),
                        lambda e: None)
     core.start()
-    out = []
+    out = [summary(state_summary(core.state))]
     for action, value in STEPS:
         if action == "scan":
             core.handle_scan(str(value))
         elif action == "weigh":
             core.handle_weight(float(value))
-        out.append({k: v for k, v in state_summary(core.state).items() if k in SUMMARY_KEYS})
+        else:
+            core.scale_cleared()
+        out.append(summary(state_summary(core.state)))
     engine.dispose()
     return out
+
+
+def summary(event: dict) -> dict:
+    return {k: v for k, v in event.items() if k in SUMMARY_KEYS and v is not None}
 
 
 class Station:
@@ -137,62 +146,92 @@ class Station:
                 self.proc.stderr.close()
 
 
+def _is_ack(action: str, seq: int):
+    """Return a predicate for the event that acknowledges a step."""
+    if action == "scan":
+        return lambda e: e["event"].startswith("scan.") and e.get("seq") == seq
+    if action == "weigh":
+        return lambda e: e["event"] in ("weight.accepted", "weight.rejected")
+    return lambda e: e["event"] == "scale.cleared"
+
+
 @pytest.mark.slow
 def test_kill_9_at_every_step_resumes_exactly(tmp_path):
+    """Kill after every step, half the time at a random instant while the step is handled.
+
+    Whatever the instant, the restarted station is either exactly before or exactly after
+    the step, and never before a step it had already acknowledged (announced).
+    """
     expected = reference_states(tmp_path)
     engine = make_engine(f"sqlite:///{tmp_path / 'station.db'}")
     upgrade(engine)
     sessions = session_factory(engine)
     seed(sessions)
+    rng = random.Random(20261201)
 
     # TCP, so a line in flight at the kill dies with the socket like a real lost scan.
     scanner = SimScanner.on_tcp()
     scale = SimMtSics.on_tcp()
     station = Station(tmp_path, scanner, scale)
-    kills = 0
+    points: set[tuple[int, str]] = set()
     try:
         ready = station.start()
-        assert ready["phase"] == "logged_out"
+        assert summary(ready) == expected[0]
         seq = 0
         for i, (action, value) in enumerate(STEPS):
+            seq += action == "scan"
+            if action == "lift":
+                mark = len(station.log.events)
+                scale.place(0.0)
+                station.log.wait_for(_is_ack(action, seq), mark)
+                continue
+            is_ack = _is_ack(action, seq)
             mark = len(station.log.events)
-            in_flight = action == "scan" and i % 3 == 2
             if action == "scan":
                 scanner.scan(str(value))
-                seq += 1
-                if in_flight:
-                    # Kill while the scan is on its way: it may or may not have been stored.
-                    station.kill()
-                else:
-                    station.log.wait_for(lambda e, s=seq: e.get("seq") == s and
-                                         e["event"].startswith("scan."), mark)
-            elif action == "weigh":
-                scale.place(float(value))
-                station.log.wait_for(lambda e: e["event"] in ("weight.accepted",
-                                                              "weight.rejected"), mark)
             else:
-                scale.place(0.0)
-                station.log.wait_for(lambda e: e["event"] == "scale.cleared", mark)
-            if not in_flight:
-                station.kill()
-            kills += 1
+                scale.place(float(value) if action == "weigh" else 0.0)
+            in_flight = i % 2 == 0
+            if in_flight:
+                # Scans take milliseconds; the scale is polled every 20 ms.
+                time.sleep(rng.uniform(0, 0.006 if action == "scan" else 0.04))
+            else:
+                station.log.wait_for(is_ack, mark)
+            station.kill()
+            acked = any(is_ack(e) for e in station.log.events[mark:])
+            mark = len(station.log.events)
             ready = station.start()
-            if in_flight and ready["seq"] == seq - 1:
-                # Not stored before the kill: the packer saw no verdict and scans again.
-                mark = len(station.log.events)
-                scanner.scan(str(value))
-                station.log.wait_for(lambda e, s=seq: e.get("seq") == s, mark)
+            got = summary(ready)
+            if action == "scan":
+                assert ready["seq"] in (seq, seq - 1)
+                applied = ready["seq"] == seq
+            else:
+                assert expected[i] != expected[i + 1]
+                applied = got == expected[i + 1]
+            if applied:
+                assert got == expected[i + 1], f"after step {i} {action} {value!r}"
+                points.add((i, "after"))
+            else:
+                assert not acked, f"step {i} {action} {value!r} was announced, then lost"
+                assert got == expected[i], f"step {i} {action} {value!r}: half applied"
+                points.add((i, "before"))
+                # Not stored: the packer saw no verdict and scans again; a weight still on
+                # the scale, or a scale already empty, is read again by the new process.
+                if action == "scan":
+                    scanner.scan(str(value))
+                station.log.wait_for(is_ack, mark)
                 station.kill()
                 ready = station.start()
+                assert summary(ready) == expected[i + 1], f"after step {i} {action} {value!r}"
             assert ready["seq"] == seq
-            got = {k: v for k, v in ready.items() if k in SUMMARY_KEYS}
-            assert got == expected[i], f"after step {i} {action} {value!r}"
     finally:
         station.stop()
         scanner.stop()
         scale.stop()
 
-    assert kills >= 20
+    # Every step was killed at least once: more than 20 distinct points of the pack.
+    killed = {i for i, (action, _) in enumerate(STEPS) if action != "lift"}
+    assert {i for i, _ in points} == killed and len(killed) >= 20
     with sessions() as s:
         scans = s.scalar(select(func.count()).select_from(ScanEvent))
         statuses = dict(s.execute(select(Order.order_id, Order.status)).all())

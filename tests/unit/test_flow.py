@@ -268,9 +268,13 @@ def test_multi_box(flow):
     d = flow.handle_scan(state, "CMD:NEW-BOX")
     assert d.accepted and state.phase == Phase.WEIGHING
     assert flow.handle_weight(state, 700.0).accepted
+    assert state.scale_must_clear  # box 1 must come off before box 2 counts
+    assert flow.handle_weight(state, 505.0).reason == "not_weighing"
+    assert flow.scale_cleared(state) and not flow.scale_cleared(state)
     assert state.phase == Phase.SCANNING and state.package.index == 2
     ds = scan_all(flow, state, SHIRT, PHONE, "SN-2", VITAMIN, "230710")
     assert all(d.accepted for d in ds)
+    assert state.phase == Phase.WEIGHING
     closed = [e for e in ds[-1].effects if isinstance(e, fx.BoxClosed)]
     assert closed[0].index == 2 and closed[0].expected_g == pytest.approx(500)
     d = flow.handle_weight(state, 505.0)
@@ -338,3 +342,34 @@ def test_prompt_follows_the_flow(flow):
     assert flow.handle_scan(state, "BADGE:P1").prompt == "Scan an order"
     assert flow.handle_scan(state, "SO-1").prompt == "Scan items (0/5)"
     assert flow.handle_scan(state, PHONE).prompt == "Scan the serial number of PHN-1"
+
+
+def test_weight_ignored_until_previous_parcel_is_taken_off(flow):
+    state = opened(flow)
+    pack_all_but_weight(flow, state)
+    assert flow.handle_weight(state, 1200.0).accepted and state.scale_must_clear
+    scan_all(flow, state, "ord_1")
+    assert state.phase == Phase.SCANNING
+    state.order.line(1).packed = 0  # needs the mugs again, as a new pack would
+    for line in state.order.lines[1:]:
+        line.packed = line.qty
+    scan_all(flow, state, MUG, MUG)
+    assert state.phase == Phase.WEIGHING
+    d = flow.handle_weight(state, 700.0)
+    assert (d.verdict, d.reason) == ("info", "scale_not_cleared")
+    flow.scale_cleared(state)
+    assert flow.handle_weight(state, 700.0).accepted
+
+
+def test_default_box_applies_to_every_new_box(lookup):
+    flow = PackFlow(lookup, WeightPolicy(tolerance_g=20, tolerance_pct=5),
+                    today=lambda: date(2023, 1, 1), default_box="M")
+    state = opened(flow)
+    assert state.package.box.code == "M"
+    scan_all(flow, state, MUG)
+    d = flow.handle_scan(state, "CMD:NEW-BOX")
+    closed = next(e for e in d.effects if isinstance(e, fx.BoxClosed))
+    assert closed.expected_g == pytest.approx(150 + 350)
+    d = flow.handle_weight(state, 500.0)
+    assert [type(e) for e in d.effects][-2:] == [fx.BoxOpened, fx.BoxSelected]
+    assert state.package.index == 2 and state.package.box.code == "M"
