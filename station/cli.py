@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import threading
@@ -144,7 +145,9 @@ def packers() -> None:
 @click.option("--badge", required=True, help="Badge id (scanned as BADGE:<id>).")
 @click.option("--name", required=True, help="Name shown at the station.")
 @click.option("--role", type=click.Choice(["packer", "supervisor"]), default="packer")
-@click.option("--pin", is_flag=True, help="Ask for a PIN (used for overrides at the screen).")
+@click.option("--pin", is_flag=True,
+              help="Set a PIN (for overrides at the screen): asked for, or taken from the "
+              "environment variable PACKBENCH_PIN.")
 @config_option
 def packers_add(badge: str, name: str, role: str, pin: bool, config_path: Path | None) -> None:
     """Register a packer or supervisor (updates an existing badge)."""
@@ -153,7 +156,9 @@ def packers_add(badge: str, name: str, role: str, pin: bool, config_path: Path |
 
     pin_value = None
     if pin:
-        pin_value = click.prompt("PIN", hide_input=True, confirmation_prompt=True)
+        pin_value = os.environ.get("PACKBENCH_PIN") or click.prompt(
+            "PIN", hide_input=True, confirmation_prompt=True
+        )
     database = open_database(_config(config_path))
     try:
         created = add_packer(database.sessions, badge_id=badge, name=name, role=role,
@@ -216,11 +221,18 @@ def run_headless(config: StationConfig, events_path: str | None) -> int:
               help="Pack this many demo orders by itself, then exit.")
 @click.option("--events-jsonl", "events_path", default=None,
               help="Also write station events as JSON lines to PATH, or - for stdout.")
-def demo(folder: Path | None, auto: int, events_path: str | None) -> None:
-    """Run a demo station on simulated devices with sample orders."""
+@config_option
+def demo(folder: Path | None, auto: int, events_path: str | None,
+         config_path: Path | None) -> None:
+    """Run a demo station on simulated devices with sample orders.
+
+    With --config, the file's settings (weight check, scanning, station id) apply; the demo
+    still uses its own database and simulated devices.
+    """
     from station.app.demo import run_demo
 
-    raise SystemExit(run_demo(folder, auto=auto, events_path=events_path))
+    base = _config(config_path) if config_path else None
+    raise SystemExit(run_demo(folder, auto=auto, events_path=events_path, base=base))
 
 
 # ---------------------------------------------------------------- printing
@@ -250,8 +262,11 @@ def config_group() -> None:
 
 
 @config_group.command("docs")
-def config_docs() -> None:
-    """Print the configuration reference (Markdown)."""
+@config_option
+def config_docs(config_path: Path | None) -> None:
+    """Print the configuration reference (Markdown); with --config, check that file first."""
+    if config_path:
+        _config(config_path)
     click.echo(render_docs(), nl=False)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal, get_args, get_origin
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 
 class _Section(BaseModel):
@@ -31,6 +31,16 @@ class StationSection(_Section):
     auto_migrate: bool = Field(
         True, description="Apply pending database migrations when the station starts."
     )
+
+
+# Wire protocols each device family speaks; the first is the default.
+PROTOCOLS: dict[str, tuple[str, ...]] = {
+    "scanner": ("lines",),
+    "scale": ("mt-sics",),
+    "label_printer": (),
+    "receipt_printer": (),
+    "vlm": (),
+}
 
 
 class DeviceSection(_Section):
@@ -81,6 +91,17 @@ class DevicesSection(_Section):
     vlm: DeviceSection = Field(
         default_factory=DeviceSection, description="Vertical lift module controller."
     )
+
+    @model_validator(mode="after")
+    def _known_protocols(self) -> DevicesSection:
+        for name, allowed in PROTOCOLS.items():
+            protocol = getattr(self, name).protocol
+            if protocol and protocol not in allowed:
+                known = ", ".join(f"`{p}`" for p in allowed) or "none yet"
+                raise ValueError(
+                    f"devices.{name}.protocol {protocol!r} is not supported (known: {known})"
+                )
+        return self
 
 
 class WeightSection(_Section):

@@ -70,6 +70,7 @@ class StationCore:
         """Load the committed state and announce that scans are accepted."""
         self._reload()
         self.emit(make_event("station.ready", self.station_id, seq=self.seq,
+                             site=self.config.station.site,
                              prompt=prompt(self.state), **state_summary(self.state)))
         return self.state
 

@@ -37,12 +37,16 @@ Badges: BADGE:1001 (packer), BADGE:9001 (supervisor). Commands: docs/commands.md
 GREEN, RED, AMBER, DIM, RESET = "\x1b[1;32m", "\x1b[1;31m", "\x1b[1;33m", "\x1b[2m", "\x1b[0m"
 
 
-def prepare_demo_database(folder: Path) -> StationConfig:
-    """Create the demo database in `folder` and load the demo data (idempotent)."""
+def prepare_demo_database(folder: Path, base: StationConfig | None = None) -> StationConfig:
+    """Create the demo database in `folder` and load the demo data (idempotent).
+
+    `base` gives the other settings; the database is always the demo's own.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    config = StationConfig.model_validate(
-        {"station": {"id": "demo-1", "site": "demo", "database": f"sqlite:///{folder / 'demo.db'}"}}
-    )
+    if base is None:
+        base = StationConfig.model_validate({"station": {"id": "demo-1", "site": "demo"}})
+    config = base.model_copy(deep=True)
+    config.station.database = f"sqlite:///{folder / 'demo.db'}"
     from station.app.bootstrap import open_database
 
     database = open_database(config)
@@ -106,6 +110,10 @@ class Console:
             return f"{DIM}{e['device']}: {e['state']} {e.get('detail', '')}{RESET}"
         return ""
 
+    def scan_verdicts(self) -> int:
+        """Count the scan verdicts shown so far."""
+        return sum(1 for e in self.events if e["event"].startswith("scan."))
+
     def wait_for(self, name: str, start: int, timeout: float = 20.0) -> Event:
         """Wait for an event named `name` after index `start`."""
         with self.changed:
@@ -146,11 +154,14 @@ def ready_orders(config: StationConfig, limit: int) -> OrderPlan:
     return out
 
 
-def run_demo(folder: Path | None, *, auto: int = 0, events_path: str | None = None) -> int:
+def run_demo(
+    folder: Path | None, *, auto: int = 0, events_path: str | None = None,
+    base: StationConfig | None = None,
+) -> int:
     """Run the demo station; return the exit code."""
     folder = folder or Path(platformdirs.user_data_dir("packbench", appauthor=False)) / "demo"
     print(f"demo database: {folder / 'demo.db'}")
-    config = prepare_demo_database(folder)
+    config = prepare_demo_database(folder, base)
     scanner = SimScanner.on_pty()
     scale = SimMtSics.on_tcp()
     config.devices.scanner.url = scanner.url
@@ -186,12 +197,13 @@ def run_demo(folder: Path | None, *, auto: int = 0, events_path: str | None = No
 
 
 def _interactive(config, console: Console, scanner: SimScanner, scale: SimMtSics) -> None:
+    sent = 0
     for raw in sys.stdin:
         line = raw.rstrip("\r\n")
         if not line:
             continue
         if line in ("!quit", "!q"):
-            return
+            break
         if line == "!help":
             print(HELP)
         elif line == "!orders":
@@ -212,6 +224,10 @@ def _interactive(config, console: Console, scanner: SimScanner, scale: SimMtSics
                 print("usage: !w GRAMS")
         else:
             scanner.scan(line)
+            sent += 1
+    # Input may end (a pipe) before the station has answered every scan: wait for them.
+    with console.changed:
+        console.changed.wait_for(lambda: console.scan_verdicts() >= sent, 10)
 
 
 def _autopilot(config, console: Console, scanner, scale, count: int) -> int:

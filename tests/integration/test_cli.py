@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -78,6 +80,10 @@ def test_packers_add(cfg):
                "--pin", "--config", str(cfg), input="2468\n2468\n")
     assert r.exit_code == 0 and "updated supervisor" in r.output
     assert count(cfg, Packer) == 1
+    r = CliRunner(env={"PACKBENCH_PIN": "1357"}).invoke(
+        main, ["packers", "add", "--badge", "2002", "--name", "Bo", "--role", "supervisor",
+               "--pin", "--config", str(cfg)])
+    assert r.exit_code == 0 and "added supervisor Bo" in r.output
     r = invoke("packers", "add", "--badge", "with space", "--name", "X", "--config", str(cfg))
     assert r.exit_code == 1 and "badge" in r.output
 
@@ -98,6 +104,38 @@ def test_command_sheet(tmp_path):
 def test_config_docs_match_file():
     r = invoke("config", "docs")
     assert r.output == (ROOT / "docs/configuration.md").read_text()
+    r = invoke("config", "docs", "--config", str(ROOT / "resources/examples/station.toml"))
+    assert r.exit_code == 0 and r.output == (ROOT / "docs/configuration.md").read_text()
+
+
+def test_import_shows_a_progress_bar_on_a_terminal(cfg, tmp_path):
+    products = tmp_path / "products.jsonl"
+    with products.open("w") as fh:
+        for i in range(3000):
+            fh.write(json.dumps({"sku": f"P-{i}", "title": f"Product {i}",
+                                 "barcodes": [f"ALIAS-{i}"], "unit_weight_g": 100}) + "\n")
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "station.cli", "products", "import", str(products),
+         "--config", str(cfg)], cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=slave,
+    )
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    assert proc.wait(timeout=60) == 0
+    text = out.decode(errors="replace")
+    assert "importing products.jsonl" in text and "100%" in text, text
+    assert "3000 records" in proc.stdout.read().decode()
+    proc.stdout.close()
 
 
 def test_gui_run_is_refused_with_advice(cfg):

@@ -254,3 +254,14 @@ def core_factory_restart(core: StationCore):
     again = StationCore(core.sessions, core.config, events, today=lambda: date(2023, 1, 1))
     again.start()
     return again, events
+
+
+@pytest.mark.parametrize("ref", ["ord_1", "SO-1", "TOTE-1", "PL-1"])
+def test_any_order_reference_opens_it(core_factory, sessions, ref):
+    with sessions.begin() as s:
+        s.execute(Order.__table__.update().where(Order.order_id == "ord_1")
+                  .values(pick_list_id="PL-1"))
+    core, events = core_factory()
+    core.handle_scan("BADGE:P1")
+    assert core.handle_scan(ref).accepted
+    assert events[-1]["event"] == "order.opened" and events[-1]["order_id"] == "ord_1"

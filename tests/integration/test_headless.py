@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 
 import pytest
+from sqlalchemy import func, select
 
 from drivers.sim.mtsics import SimMtSics
 from drivers.sim.scanner import SimScanner
 from station.data.db import make_engine, session_factory, upgrade
+from station.data.models import Order, OrderLine, PackedUnit, ScanEvent
 from tests.integration.seed import MUG, seed
-from tests.integration.test_crash_resume import Station
+from tests.integration.test_crash_resume import ROOT, Station
 
 
 @pytest.fixture
@@ -54,6 +59,20 @@ def test_bad_input_is_reported_and_the_station_keeps_packing(station):
     assert e["reason"] == "unknown_barcode"
     e = scan_and_wait(st, scanner, "]C1" + "01123")
     assert e["reason"] == "unreadable" and "GS1" in e["message"]
+    # A broken order file imported while the station packs: refused whole, station unharmed.
+    before = db_counts(st)
+    broken = st.config.parent / "orders.json"
+    broken.write_text(json.dumps([{"order_id": "ord_new", "order_number": "SO-NEW",
+                                   "lines": [{"line_id": "1", "sku": "MUG-1", "qty": 1}]}])[:-9])
+    proc = subprocess.run(
+        [sys.executable, "-m", "station.cli", "orders", "import", str(broken),
+         "--config", str(st.config), "--no-progress"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode == 1 and "nothing imported" in proc.stderr, proc.stderr
+    assert "line 1" in proc.stderr
+    assert db_counts(st) == before
+    assert before["units"] == 0  # none of the bad lines packed anything
     e = scan_and_wait(st, scanner, MUG)
     assert e["event"] == "scan.accepted" and e["packed"] == 1
     mark = len(st.log.events)
@@ -61,6 +80,25 @@ def test_bad_input_is_reported_and_the_station_keeps_packing(station):
     scale.place(352.0)
     st.log.wait_for(lambda e: e["event"] == "order.packed", mark)
     assert st.proc.poll() is None
+    assert db_counts(st)["units"] == 1
+    # Every event carries the monotonic timestamp; every pack event names its order.
+    assert all(isinstance(e["ts"], float) for e in st.log.events)
+    after_open = st.log.events[[x["event"] for x in st.log.events].index("order.opened"):]
+    assert all(e.get("order_id") == "ord_2" for e in after_open
+               if e["event"].startswith(("scan.", "weight.", "order.")))
+
+
+def db_counts(st: Station) -> dict[str, int]:
+    engine = make_engine(f"sqlite:///{st.db}")
+    try:
+        with session_factory(engine)() as s:
+            return {
+                name: s.scalar(select(func.count()).select_from(model))
+                for name, model in (("orders", Order), ("lines", OrderLine),
+                                    ("units", PackedUnit), ("scans", ScanEvent))
+            }
+    finally:
+        engine.dispose()
 
 
 @pytest.mark.slow

@@ -35,6 +35,7 @@ def test_defaults_without_file(tmp_path, monkeypatch):
         ("[devices.scanner]\nterminator = 'XX'\n", "devices.scanner.terminator"),
         ("[nope]\n", "nope"),
         ("[station\n", "not valid TOML"),
+        ("[devices.scale]\nprotocol = 'toledo-9999'\n", "devices.scale.protocol 'toledo-9999'"),
     ],
 )
 def test_errors_name_the_key(tmp_path, text, needle):

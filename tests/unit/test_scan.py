@@ -27,6 +27,11 @@ def test_hri_with_raw_gs_between_elements():
     assert code.lot == "xyz" and code.symbology == ""
 
 
+def test_same_code_in_raw_form_with_fnc1_as_gs():
+    code = parse_scan("]C1" + "0111111111111113" + "10xyz" + GS + "3040")
+    assert code.gs1 == (("01", "11111111111113"), ("10", "xyz"), ("30", "40"))
+
+
 def test_lot_that_looks_like_an_ai_is_not_split_without_fnc1():
     # No GS after the lot: "17230101" is part of the lot, not an expiry date.
     code = parse_scan("]C1" + "0107035620052163" + "10ABC17230101")
