@@ -42,14 +42,17 @@ def open_transport(
     """Open `url` with `serial.serial_for_url`; raise `TransportError` saying which URL and why.
 
     `timeout` is pyserial's read timeout; `write_timeout` defaults to 1 s so a writer never
-    blocks for ever on a peer that stopped reading. Other keywords go to pyserial.
+    blocks for ever on a peer that stopped reading (except on `rfc2217://`, whose pyserial
+    client supports none). Other keywords go to pyserial.
     """
     if not url:
         raise TransportError("no device URL configured")
-    kw.setdefault("write_timeout", 1.0)
+    if not url.startswith("rfc2217://"):
+        # pyserial's RFC 2217 client refuses any write timeout; its writes go to a socket.
+        kw.setdefault("write_timeout", 1.0)
     try:
         return serial.serial_for_url(url, baudrate=baudrate, timeout=timeout, **kw)
-    except (serial.SerialException, OSError, ValueError) as exc:
+    except (serial.SerialException, OSError, ValueError, NotImplementedError) as exc:
         raise TransportError(f"cannot open {url}: {exc}") from exc
 
 

@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from drivers.scanner.aim import AimId, split_aim
 from drivers.scanner.errors import ScannerDecodeError
 
 __all__ = ["TERMINATORS", "Frame", "LineFramer", "Overflow", "ScanLine", "decode_line"]
@@ -53,6 +54,11 @@ class ScanLine:
     """One complete line: prefix, suffix and terminator removed; never empty."""
 
     data: bytes
+
+    @property
+    def aim(self) -> AimId | None:
+        """Return the line's AIM symbology identifier, if the scanner sent one."""
+        return split_aim(self.data)[0]
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from drivers.scanner.aim import split_aim
 from station.domain import effects as fx
 from station.domain.effects import Decision
 from station.domain.state import OrderState, PackState
@@ -65,6 +66,11 @@ def state_summary(state: PackState) -> dict[str, Any]:
     return summary
 
 
+def _symbology_name(aim: str) -> str | None:
+    found, _ = split_aim(aim.encode("ascii", "replace"))
+    return found.symbology if found else None
+
+
 def decision_events(
     decision: Decision, state: PackState, order: OrderState | None, *, seq: int | None
 ) -> list[Event]:
@@ -78,6 +84,7 @@ def decision_events(
             make_event(
                 f"scan.{decision.verdict}", sid, seq=seq, order_id=order_id,
                 kind=decision.kind, code=decision.code, symbology=decision.symbology or None,
+                symbology_name=_symbology_name(decision.symbology),
                 reason=decision.reason or None, message=decision.message,
                 prompt=decision.prompt, line_id=line.line_id if line else None,
                 sku=line.sku if line else None,

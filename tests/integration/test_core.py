@@ -70,6 +70,8 @@ def test_whole_pack_is_stored_and_announced(core_factory, sessions):
     assert names.count("scan.accepted") == len(FULL_ORDER)
     assert all(e["order_id"] == "ord_1" for e in events if e["event"].startswith("weight"))
     assert [e["seq"] for e in events if e["event"] == "scan.accepted"] == list(range(1, 9))
+    gs1 = [e for e in events if e["event"] == "scan.accepted"][-1]
+    assert (gs1["symbology"], gs1["symbology_name"]) == ("]C1", "GS1 Code 128")
     with sessions() as s:
         assert s.scalar(select(Order.status).where(Order.order_id == "ord_1")) == "packed"
         ps = s.scalars(select(PackSession)).one()
