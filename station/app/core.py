@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from datetime import date
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from station.app.events import Emit, decision_events, make_event, state_summary
@@ -19,13 +20,16 @@ from station.app.lookup import SqlLookup
 from station.app.persist import Persister
 from station.app.resume import load_state
 from station.config import StationConfig
-from station.data.models import ScanEvent
+from station.data.models import ScanEvent, utcnow
 from station.domain.effects import Decision
 from station.domain.flow import PackFlow, prompt
 from station.domain.state import PackState
 from station.domain.weight import WeightPolicy
 
 log = logging.getLogger(__name__)
+
+
+_INSERT_SCAN = insert(ScanEvent.__table__)
 
 
 def _escape(data: bytes) -> str:
@@ -113,10 +117,10 @@ class StationCore:
                 flow = self._flow(s)
                 decision = flow.handle_scan(self.state, text)
                 seq = self.seq + 1
-                row = self._scan_row(s, seq, text, decision, session_before)
+                scan_id = self._scan_row(s, seq, text, decision, session_before)
                 persister = Persister(s, self.station_id, learn_weights=self.config.weight.learn)
                 self.state.session_id = persister.apply(
-                    self.state, decision.effects, session_id=session_before, scan_id=row.id
+                    self.state, decision.effects, session_id=session_before, scan_id=scan_id
                 )
                 persister.save_state(self.state, seq)
         except Exception:
@@ -182,17 +186,21 @@ class StationCore:
 
     def _scan_row(
         self, s: Session, seq: int, raw: str, d: Decision, session_id: int | None
-    ) -> ScanEvent:
-        row = ScanEvent(
-            station_id=self.station_id, seq=seq,
-            session_id=self.state.session_id or session_id,
-            packer_id=self.state.packer.id if self.state.packer else None,
-            raw=_storable(raw), code=_storable(d.code)[:500], symbology=d.symbology, kind=d.kind,
-            verdict=d.verdict, reason=d.reason, detail=d.message, line_pk=d.line_pk,
+    ) -> int:
+        """Insert the scan's row (a Core insert: this runs for every scan); return its id."""
+        result = s.connection().execute(
+            _INSERT_SCAN,
+            {
+                "station_id": self.station_id, "seq": seq,
+                "session_id": self.state.session_id or session_id,
+                "packer_id": self.state.packer.id if self.state.packer else None,
+                "raw": _storable(raw), "code": _storable(d.code)[:500],
+                "symbology": d.symbology, "kind": d.kind, "verdict": d.verdict,
+                "reason": d.reason, "detail": d.message, "line_pk": d.line_pk,
+                "at": utcnow(),
+            },
         )
-        s.add(row)
-        s.flush()
-        return row
+        return result.inserted_primary_key[0]
 
     def _bad_input(self, raw: str, reason: str, message: str) -> Decision:
         decision = Decision("rejected", "bad", reason, message, prompt=prompt(self.state))

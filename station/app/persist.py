@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from station.data.models import (
@@ -20,6 +20,17 @@ from station.data.models import (
 from station.domain import effects as fx
 from station.domain.state import PackState
 from station.domain.weight import learn
+
+# Statements run for every scan, built once (Core, bypassing the ORM unit of work).
+_STATE = StationState.__table__
+# SET takes the columns named in the parameters; the key column is bound under another name.
+_UPDATE_STATE = update(_STATE).where(_STATE.c.station_id == bindparam("key_station_id"))
+_INSERT_STATE = insert(_STATE)
+_INSERT_UNIT = insert(PackedUnit.__table__)
+_PKG = Package.__table__
+_PACKAGE_ID = select(_PKG.c.id).where(
+    _PKG.c.session_id == bindparam("session_id"), _PKG.c.index == bindparam("index")
+)
 
 
 class Persister:
@@ -58,13 +69,16 @@ class Persister:
                     self._package(session_id, index).box_type_id = box.id
                 case fx.UnitPacked(index=index, unit=unit):
                     assert session_id is not None and scan_id is not None
-                    self.s.add(
-                        PackedUnit(
-                            session_id=session_id,
-                            package_id=self._package(session_id, index).id,
-                            line_pk=unit.line_pk, product_id=unit.product_id,
-                            lot=unit.lot, serial=unit.serial, scan_id=scan_id,
-                        )
+                    # The hot path of every item scan: plain Core statements, no ORM objects.
+                    self.s.connection().execute(
+                        _INSERT_UNIT,
+                        {
+                            "session_id": session_id,
+                            "package_id": self._package_id(session_id, index),
+                            "line_pk": unit.line_pk, "product_id": unit.product_id,
+                            "lot": unit.lot, "serial": unit.serial, "scan_id": scan_id,
+                            "voided": False,
+                        },
                     )
                 case fx.BoxClosed(index=index, expected_g=expected):
                     pkg = self._package(session_id, index)
@@ -128,29 +142,24 @@ class Persister:
 
     def save_state(self, state: PackState, scan_seq: int) -> None:
         """Record the resume point: phase, packer, session and pending data."""
-        row = self.s.get(StationState, self.station_id)
-        if row is None:
-            row = StationState(station_id=self.station_id)
-            self.s.add(row)
-        row.phase = state.phase.value
-        row.packer_id = state.packer.id if state.packer else None
-        row.session_id = state.session_id
-        row.scan_seq = scan_seq
-        pending: dict = {}
-        if state.pending is not None:
-            pending["unit"] = {
-                "line_pk": state.pending.line_pk,
-                "lot": state.pending.lot,
-                "serial": state.pending.serial,
-            }
-        if state.supervisor is not None:
-            pending["supervisor_id"] = state.supervisor.id
-        if state.last_weight is not None:
-            pending["last_weight_g"] = state.last_weight.measured_g
-        if state.scale_must_clear:
-            pending["scale_must_clear"] = True
-        row.pending = pending
-        row.updated_at = utcnow()
+        values = {
+            "phase": state.phase.value,
+            "packer_id": state.packer.id if state.packer else None,
+            "session_id": state.session_id,
+            "scan_seq": scan_seq,
+            "pending": _pending(state),
+            "updated_at": utcnow(),
+        }
+        self.s.flush()  # ORM rows of this decision first: the state row refers to them
+        conn = self.s.connection()
+        if conn.execute(_UPDATE_STATE, {**values, "key_station_id": self.station_id}).rowcount:
+            return
+        conn.execute(_INSERT_STATE, {**values, "station_id": self.station_id})
+
+    def _package_id(self, session_id: int, index: int) -> int:
+        return self.s.connection().execute(
+            _PACKAGE_ID, {"session_id": session_id, "index": index}
+        ).scalar_one()
 
     def _package(self, session_id: int | None, index: int) -> Package:
         assert session_id is not None
@@ -192,3 +201,21 @@ class Persister:
             product.learned_weight_g, product.learned_samples = learn(
                 product.learned_weight_g, product.learned_samples, observed
             )
+
+
+def _pending(state: PackState) -> dict:
+    """Return the small resume payload: pending unit, override, last weight, scale."""
+    pending: dict = {}
+    if state.pending is not None:
+        pending["unit"] = {
+            "line_pk": state.pending.line_pk,
+            "lot": state.pending.lot,
+            "serial": state.pending.serial,
+        }
+    if state.supervisor is not None:
+        pending["supervisor_id"] = state.supervisor.id
+    if state.last_weight is not None:
+        pending["last_weight_g"] = state.last_weight.measured_g
+    if state.scale_must_clear:
+        pending["scale_must_clear"] = True
+    return pending
