@@ -1,0 +1,111 @@
+"""Devices unplugged, replugged and misbehaving under the running headless station.
+
+Default reconnect settings (`reconnect_s = 1`): the station must be back within 2 s of the
+device returning, show each state change as `device.state`, and lose nothing of the pack.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from drivers.sim.mtsics import SimMtSics
+from drivers.sim.scanner import SimScanner
+from station.data.db import make_engine, session_factory, upgrade
+from tests.integration.seed import MUG, seed
+from tests.integration.test_crash_resume import Station
+
+
+class DefaultStation(Station):
+    """The headless station with the shipped reconnect defaults."""
+
+    def __init__(self, tmp_path, scanner, scale) -> None:
+        super().__init__(tmp_path, scanner, scale)
+        self.config.write_text(
+            f'[station]\nid = "st-1"\ndatabase = "sqlite:///{self.db}"\n'
+            f'[devices.scanner]\nurl = "{scanner.url}"\n'
+            f'[devices.scale]\nurl = "{scale.url}"\n'
+        )
+
+
+@pytest.fixture(params=["pty", "tcp"])
+def rig(request, tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'station.db'}")
+    upgrade(engine)
+    seed(session_factory(engine))
+    engine.dispose()
+    scanner = SimScanner(request.param)
+    scale = SimMtSics(request.param)
+    station = DefaultStation(tmp_path, scanner, scale)
+    station.start()
+    yield station, scanner, scale
+    station.stop()
+    scanner.stop()
+    scale.stop()
+
+
+def scan(station: Station, scanner: SimScanner, code: str) -> dict:
+    mark = len(station.log.events)
+    scanner.scan(code)
+    return station.log.wait_for(lambda e: e["event"].startswith("scan."), mark)
+
+
+def device_state(station: Station, device: str, states: tuple[str, ...], mark: int,
+                 timeout: float = 5.0) -> dict:
+    return station.log.wait_for(
+        lambda e: e["event"] == "device.state" and e["device"] == device
+        and e["state"] in states, mark, timeout=timeout,
+    )
+
+
+@pytest.mark.slow
+def test_scanner_unplugged_mid_pack_comes_back_within_2_s(rig):
+    station, scanner, _ = rig
+    for code in ("BADGE:P1", "SO-1", MUG):
+        assert scan(station, scanner, code)["event"] == "scan.accepted"
+    mark = len(station.log.events)
+    scanner.drop_connection()  # pty closed / TCP connection reset, then the device is back
+    back_at = time.monotonic()
+    lost = device_state(station, "scanner", ("disconnected", "error", "connecting"), mark)
+    assert lost["detail"]
+    device_state(station, "scanner", ("connected",), mark)
+    assert time.monotonic() - back_at <= 2.0
+    e = scan(station, scanner, MUG)
+    assert (e["event"], e["packed"], e["qty"]) == ("scan.accepted", 2, 2)
+
+
+@pytest.mark.slow
+def test_scale_unplugged_while_weighing_comes_back_and_weighs(rig):
+    station, scanner, scale = rig
+    for code in ("BADGE:P1", "SO-2"):
+        scan(station, scanner, code)
+    mark = len(station.log.events)
+    scan(station, scanner, MUG)
+    station.log.wait_for(lambda e: e["event"] == "weight.requested", mark)
+    mark = len(station.log.events)
+    scale.drop_connection()
+    back_at = time.monotonic()
+    device_state(station, "scale", ("disconnected", "error"), mark)
+    device_state(station, "scale", ("connected",), mark)
+    assert time.monotonic() - back_at <= 2.0
+    scale.place(351.0)
+    e = station.log.wait_for(lambda e: e["event"] == "weight.accepted", mark)
+    assert (e["order_id"], e["weight_g"]) == ("ord_2", 351.0)
+
+
+@pytest.mark.slow
+def test_scale_answering_garbage_is_reported_and_never_weighs(rig):
+    station, scanner, scale = rig
+    for code in ("BADGE:P1", "SO-2"):
+        scan(station, scanner, code)
+    scale.place(351.0)
+    scale.answer_garbage(5)
+    mark = len(station.log.events)
+    scan(station, scanner, MUG)
+    error = device_state(station, "scale", ("error",), mark)
+    assert error["detail"]
+    e = station.log.wait_for(lambda e: e["event"].startswith("weight.")
+                             and e["event"] != "weight.requested", mark)
+    assert (e["event"], e["weight_g"]) == ("weight.accepted", 351.0)  # after it recovered
+    assert station.proc.poll() is None
