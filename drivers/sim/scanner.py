@@ -5,13 +5,20 @@ it later starts clean: pyserial flushes input on open). On TCP they go to the co
 client. A client whose connection the kernel has completed but this thread has not yet
 accepted is waited for (up to `client_wait_s`); with no client at all the bytes are lost,
 like a scan from a real network scanner nobody listens to, and `scan()` returns False.
+
+Run it as a process: `python -m drivers.sim.scanner --listen pty` prints the URL, then
+scans every stdin line (`scan TEXT`, or just the text), with `raw HEX`, `drop`, `quit`.
 """
 
 from __future__ import annotations
 
+import argparse
+import sys
+
+from drivers.sim.cli import parse_listen, serve
 from drivers.sim.wire import Kind, WireServer
 
-__all__ = ["SimScanner"]
+__all__ = ["SimScanner", "main"]
 
 
 class SimScanner:
@@ -65,3 +72,33 @@ class SimScanner:
     def stop(self) -> None:
         """Stop and close everything (idempotent)."""
         self._server.stop()
+
+
+CONTROL_HELP = """scan TEXT     send TEXT + CR LF (any other line is scanned as it is)
+raw HEX       send these bytes exactly, e.g. raw 1d414243
+drop          close the pty / reset the TCP client
+quit          stop"""
+
+
+def _control(sim: SimScanner, words: list[str], line: str) -> str:
+    if words[0] == "drop":
+        sim.drop_connection()
+        return "ok dropped"
+    if words[0] == "raw" and len(words) == 2:
+        return "ok sent" if sim.send_raw(bytes.fromhex(words[1])) else "error: no client"
+    text = line[5:] if words[0] == "scan" else line
+    return "ok sent" if sim.scan(text) else "error: no client"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the scanner simulator until stdin closes or says `quit`."""
+    parser = argparse.ArgumentParser(prog="python -m drivers.sim.scanner", description=__doc__)
+    parser.add_argument("--listen", default="pty", help="tcp:PORT (0: any free port) or pty")
+    args = parser.parse_args(argv)
+    kind, port = parse_listen(parser, args.listen)
+    sim = SimScanner(kind, port=port)  # type: ignore[arg-type]
+    return serve(sim, lambda words, line: _control(sim, words, line), CONTROL_HELP)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

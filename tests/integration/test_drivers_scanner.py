@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import queue
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +16,7 @@ from drivers.scanner.protocol import decode_line
 from drivers.sim.scanner import SimScanner
 
 GS = "\x1d"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Events:
@@ -213,3 +217,37 @@ def test_stop_is_quick_while_connected(sim, events, reader):
 def test_bad_configuration_fails_in_the_caller():
     with pytest.raises(ValueError):
         ScannerReader("loop://", terminator="NUL")
+
+
+def test_simulator_runs_as_a_process(events):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "drivers.sim.scanner", "--listen", "pty"], cwd=ROOT,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        url = proc.stdout.readline().strip()
+        reader = ScannerReader(url, on_line=events.on_line, on_state=events.on_state)
+        reader.start()
+        try:
+            events.state(ScannerState.CONNECTED)
+            for line in ("scan Größe 42", "SO-1 with spaces", "raw 1d4142"):
+                proc.stdin.write(line + "\n")
+                proc.stdin.flush()
+                assert proc.stdout.readline().startswith("ok")
+            assert [events.line() for _ in range(2)] == [
+                "Größe 42".encode(), b"SO-1 with spaces"
+            ]
+            proc.stdin.write("help\n")
+            proc.stdin.flush()
+            assert "drop" in proc.stdout.readline()
+        finally:
+            reader.stop()
+        proc.stdin.write("quit\n")
+        proc.stdin.flush()
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdin.close()
+        proc.stdout.close()
