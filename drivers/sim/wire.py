@@ -157,8 +157,9 @@ class WireServer:
                     self._accept()
                 elif item is self._client:
                     self._receive_tcp()
-                else:
+                elif self._pty is not None and item == self._pty.master_fd:
                     self._receive_pty()
+                # else: a client replaced by _accept() in this same round; already closed
 
     def _accept(self) -> None:
         conn, _ = self._listener.accept()

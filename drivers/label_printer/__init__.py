@@ -1,0 +1,1 @@
+"""Zebra ZPL II label printers: `ZplPrinter` (device), `protocol` (pure framing), errors."""
