@@ -235,6 +235,39 @@ def demo(folder: Path | None, auto: int, events_path: str | None,
     raise SystemExit(run_demo(folder, auto=auto, events_path=events_path, base=base))
 
 
+# -------------------------------------------------------------- simulators
+SIMULATORS = {
+    "scanner": "drivers.sim.scanner",
+    "mt-sics": "drivers.sim.mtsics",
+    "toledo-8217": "drivers.sim.toledo",
+    "continuous": "drivers.sim.continuous",
+    "zpl": "drivers.sim.zpl",
+    "escpos": "drivers.sim.escpos",
+    "kardex-jmif": "drivers.sim.kardex",
+    "modbus-vlm": "drivers.sim.vlm_modbus",
+}
+
+
+@main.command(
+    "sim", context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+)
+@click.argument("device", type=click.Choice(sorted(SIMULATORS)))
+@click.option("--listen", default="tcp:0", show_default=True,
+              help="tcp:PORT (0: any free port) or pty.")
+@click.pass_context
+def sim(ctx: click.Context, device: str, listen: str) -> None:
+    """Run a device simulator that speaks the real wire protocol.
+
+    The first output line is the device URL for the station's configuration; then every
+    input line is a control command (`help` lists them, `quit` stops). Options after the
+    device name go to the simulator (e.g. `--unit kg` for mt-sics).
+    """
+    import importlib
+
+    module = importlib.import_module(SIMULATORS[device])
+    raise SystemExit(module.main(["--listen", listen, *ctx.args]))
+
+
 # ---------------------------------------------------------------- printing
 @main.group("print")
 def print_group() -> None:

@@ -37,8 +37,8 @@ class StationSection(_Section):
 PROTOCOLS: dict[str, tuple[str, ...]] = {
     "scanner": ("lines",),
     "scale": ("mt-sics",),
-    "label_printer": (),
-    "receipt_printer": (),
+    "label_printer": ("zpl",),
+    "receipt_printer": ("escpos",),
     "vlm": (),
 }
 
@@ -53,7 +53,8 @@ class DeviceSection(_Section):
     )
     protocol: str = Field(
         "",
-        description="Wire protocol. scanner: `lines`; scale: `mt-sics`. Empty: the family default.",
+        description="Wire protocol. scanner: `lines`; scale: `mt-sics`; label_printer: `zpl`; "
+        "receipt_printer: `escpos`. Empty: the family default.",
     )
     baudrate: int = Field(9600, description="Serial speed (ignored by TCP and ptys).", gt=0)
     timeout_s: float = Field(
@@ -74,6 +75,10 @@ class DeviceSection(_Section):
     )
     poll_interval_s: float = Field(
         0.1, description="Scale: delay between weight requests while waiting for a parcel, s.", gt=0
+    )
+    status_interval_s: float = Field(
+        2.0, description="Printers and VLM: how often the station checks an idle device, s.",
+        gt=0,
     )
 
 

@@ -16,6 +16,8 @@ from drivers.scale.device import MtSicsScale, Weight
 from drivers.scale.errors import ScaleConnectionError, ScaleError
 from drivers.scanner.device import ScannerReader
 from station.app.core import StationCore
+from station.app.device_worker import DeviceWorker
+from station.app.devices import device_workers
 from station.config import DeviceSection
 
 log = logging.getLogger(__name__)
@@ -124,6 +126,7 @@ class HeadlessStation:
         self.inbox: queue.Queue[_Input] = queue.Queue()
         self.scanner: ScannerReader | None = None
         self.scale: ScaleWorker | None = None
+        self.devices: dict[str, DeviceWorker] = {}
         self._generation = 0
         self._stopped = threading.Event()
 
@@ -153,7 +156,13 @@ class HeadlessStation:
                 armed=not self.core.state.scale_must_clear,
             )
             self.scale.start()
+        self.devices = device_workers(devices, self._device_state)
+        for worker in self.devices.values():
+            worker.start()
         self._maybe_request_weight()
+
+    def _device_state(self, device: str, state: str, detail: str) -> None:
+        self.inbox.put(_Input("device", data=f"{device}\t{state}\t{detail}".encode()))
 
     def stop(self) -> None:
         """Ask the core loop to finish."""
@@ -172,6 +181,8 @@ class HeadlessStation:
                 self.scanner.stop()
             if self.scale:
                 self.scale.stop()
+            for worker in self.devices.values():
+                worker.stop()
             self._stopped.set()
 
     def _handle(self, item: _Input) -> None:

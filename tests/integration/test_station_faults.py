@@ -10,8 +10,10 @@ import time
 
 import pytest
 
+from drivers.sim.escpos import SimEscPosPrinter
 from drivers.sim.mtsics import SimMtSics
 from drivers.sim.scanner import SimScanner
+from drivers.sim.zpl import SimZplPrinter
 from station.data.db import make_engine, session_factory, upgrade
 from tests.integration.seed import MUG, seed
 from tests.integration.test_crash_resume import Station
@@ -109,3 +111,41 @@ def test_scale_answering_garbage_is_reported_and_never_weighs(rig):
                              and e["event"] != "weight.requested", mark)
     assert (e["event"], e["weight_g"]) == ("weight.accepted", 351.0)  # after it recovered
     assert station.proc.poll() is None
+
+
+@pytest.mark.slow
+def test_printer_states_show_on_the_station(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'station.db'}")
+    upgrade(engine)
+    seed(session_factory(engine))
+    engine.dispose()
+    scanner, scale = SimScanner("pty"), SimMtSics("tcp")
+    label, receipt = SimZplPrinter("tcp"), SimEscPosPrinter("pty")
+    station = DefaultStation(tmp_path, scanner, scale)
+    with station.config.open("a") as fh:
+        fh.write(f'[devices.label_printer]\nurl = "{label.url}"\nstatus_interval_s = 0.2\n'
+                 f'[devices.receipt_printer]\nurl = "{receipt.url}"\nstatus_interval_s = 0.2\n')
+    try:
+        mark = len(station.log.events)
+        station.start()
+        device_state(station, "label_printer", ("connected",), mark)
+        device_state(station, "receipt_printer", ("connected",), mark)
+        mark = len(station.log.events)
+        label.paper_out()
+        receipt.cover_open()
+        assert "paper out" in device_state(station, "label_printer", ("not_ready",), mark)["detail"]
+        assert "cover open" in device_state(
+            station, "receipt_printer", ("not_ready",), mark)["detail"]
+        mark = len(station.log.events)
+        label.clear()
+        receipt.clear()
+        device_state(station, "label_printer", ("connected",), mark)
+        device_state(station, "receipt_printer", ("connected",), mark)
+        mark = len(station.log.events)
+        label.stop()  # unplugged for good
+        device_state(station, "label_printer", ("disconnected", "error"), mark)
+        assert scan(station, scanner, "BADGE:P1")["event"] == "scan.accepted"  # packing goes on
+    finally:
+        station.stop()
+        for sim in (scanner, scale, label, receipt):
+            sim.stop()
