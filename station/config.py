@@ -39,7 +39,7 @@ PROTOCOLS: dict[str, tuple[str, ...]] = {
     "scale": ("mt-sics",),
     "label_printer": ("zpl",),
     "receipt_printer": ("escpos",),
-    "vlm": (),
+    "vlm": ("kardex-jmif", "modbus"),
 }
 
 
@@ -54,7 +54,8 @@ class DeviceSection(_Section):
     protocol: str = Field(
         "",
         description="Wire protocol. scanner: `lines`; scale: `mt-sics`; label_printer: `zpl`; "
-        "receipt_printer: `escpos`. Empty: the family default.",
+        "receipt_printer: `escpos`; vlm: `kardex-jmif`, `modbus` "
+        "(URL `modbus://host:port?unit=1`). Empty: the family default (the first named).",
     )
     baudrate: int = Field(9600, description="Serial speed (ignored by TCP and ptys).", gt=0)
     timeout_s: float = Field(

@@ -18,6 +18,7 @@ from drivers.label_printer.errors import LabelPrinterConnectionError, LabelPrint
 from drivers.label_printer.status import PrinterState
 from drivers.receipt_printer.device import EscPosPrinter, ReceiptPrinterState
 from drivers.receipt_printer.errors import ReceiptPrinterConnectionError, ReceiptPrinterError
+from drivers.vlm import VlmConnectionError, VlmController, VlmError, VlmState, open_vlm
 from station.app.device_worker import DeviceWorker, OnState
 from station.config import DevicesSection
 
@@ -60,6 +61,22 @@ def receipt_printer_state(printer: EscPosPrinter) -> tuple[str, str]:
     return "error", detail or state.value
 
 
+def vlm_state(vlm: VlmController) -> tuple[str, str]:
+    """Ping a VLM controller; return the station state and its detail (the tray's state)."""
+    try:
+        vlm.ping()
+    except VlmConnectionError as exc:
+        return "disconnected", str(exc)
+    except VlmError as exc:
+        return "error", str(exc)
+    status = vlm.status()
+    if status.state is VlmState.FAULT:
+        return "not_ready", status.last_error or "controller not ready"
+    if status.state is VlmState.DISCONNECTED:
+        return "disconnected", status.last_error
+    return "connected", "" if status.state is VlmState.IDLE else f"tray {status.state.value}"
+
+
 def device_workers(devices: DevicesSection, on_state: OnState) -> dict[str, DeviceWorker]:
     """Return a (not yet started) worker for each configured printer and VLM."""
     makers: dict[str, Callable[[], DeviceWorker]] = {}
@@ -77,5 +94,11 @@ def device_workers(devices: DevicesSection, on_state: OnState) -> dict[str, Devi
             EscPosPrinter(receipt.url, timeout_s=receipt.timeout_s, baudrate=receipt.baudrate),
             receipt_printer_state, on_state, interval_s=receipt.status_interval_s,
             close=EscPosPrinter.close,
+        )
+    vlm = devices.vlm
+    if vlm.url:
+        makers["vlm"] = lambda: DeviceWorker(
+            "vlm", open_vlm(vlm.protocol or "kardex-jmif", vlm.url, timeout_s=vlm.timeout_s),
+            vlm_state, on_state, interval_s=vlm.status_interval_s, close=lambda v: v.close(),
         )
     return {name: make() for name, make in makers.items()}

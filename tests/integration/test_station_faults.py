@@ -11,6 +11,7 @@ import time
 import pytest
 
 from drivers.sim.escpos import SimEscPosPrinter
+from drivers.sim.kardex import SimKardexVlm
 from drivers.sim.mtsics import SimMtSics
 from drivers.sim.scanner import SimScanner
 from drivers.sim.zpl import SimZplPrinter
@@ -114,22 +115,30 @@ def test_scale_answering_garbage_is_reported_and_never_weighs(rig):
 
 
 @pytest.mark.slow
-def test_printer_states_show_on_the_station(tmp_path):
+def test_printer_and_vlm_states_show_on_the_station(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'station.db'}")
     upgrade(engine)
     seed(session_factory(engine))
     engine.dispose()
     scanner, scale = SimScanner("pty"), SimMtSics("tcp")
     label, receipt = SimZplPrinter("tcp"), SimEscPosPrinter("pty")
+    vlm = SimKardexVlm("tcp")
     station = DefaultStation(tmp_path, scanner, scale)
     with station.config.open("a") as fh:
         fh.write(f'[devices.label_printer]\nurl = "{label.url}"\nstatus_interval_s = 0.2\n'
-                 f'[devices.receipt_printer]\nurl = "{receipt.url}"\nstatus_interval_s = 0.2\n')
+                 f'[devices.receipt_printer]\nurl = "{receipt.url}"\nstatus_interval_s = 0.2\n'
+                 f'[devices.vlm]\nurl = "{vlm.url}"\nprotocol = "kardex-jmif"\n'
+                 'status_interval_s = 0.2\n')
     try:
         mark = len(station.log.events)
         station.start()
         device_state(station, "label_printer", ("connected",), mark)
         device_state(station, "receipt_printer", ("connected",), mark)
+        device_state(station, "vlm", ("connected",), mark)
+        mark = len(station.log.events)
+        vlm.drop_connection()
+        device_state(station, "vlm", ("disconnected", "error"), mark)
+        device_state(station, "vlm", ("connected",), mark)
         mark = len(station.log.events)
         label.paper_out()
         receipt.cover_open()
@@ -147,5 +156,5 @@ def test_printer_states_show_on_the_station(tmp_path):
         assert scan(station, scanner, "BADGE:P1")["event"] == "scan.accepted"  # packing goes on
     finally:
         station.stop()
-        for sim in (scanner, scale, label, receipt):
+        for sim in (scanner, scale, label, receipt, vlm):
             sim.stop()
