@@ -1,7 +1,9 @@
 """Run a demo station: sample catalogue and orders, simulated scanner and scale.
 
-Lines typed at the prompt go through the simulated scanner (a real pty) exactly as a
-scanner's would; lines starting with `!` control the simulated scale. `--auto N` packs N
+Every device is a simulator speaking its real wire protocol: scanner (pty), MT-SICS scale,
+ZPL label printer, ESC/POS receipt printer and Kardex VLM (loopback TCP). Lines typed at the
+prompt go through the simulated scanner exactly as a scanner's would; lines starting with
+`!` control the simulated scale and printers. `--auto N` packs N
 orders by itself, which is also how the demo is tested.
 """
 
@@ -10,14 +12,18 @@ from __future__ import annotations
 import json
 import sys
 import threading
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import platformdirs
 from sqlalchemy import select
 
+from drivers.sim.escpos import SimEscPosPrinter
+from drivers.sim.kardex import SimKardexVlm
 from drivers.sim.mtsics import SimMtSics
 from drivers.sim.scanner import SimScanner
+from drivers.sim.zpl import SimZplPrinter
 from station.app.bootstrap import bootstrap
 from station.app.events import Event, JsonlSink
 from station.app.headless import HeadlessStation
@@ -31,6 +37,7 @@ Type or scan a barcode and press Enter. Simulator controls:
   !orders        list orders ready to pack, with their items' barcodes
   !w GRAMS       put a parcel of GRAMS on the scale      !auto   put the expected weight
   !off           take the parcel off the scale           !help   this text
+  !label paper-out|head-open|ok    !receipt paper-out|cover-open|ok   printer faults
   !quit          stop the demo
 Badges: BADGE:1001 (packer), BADGE:9001 (supervisor). Commands: docs/commands.md"""
 
@@ -107,7 +114,8 @@ class Console:
         if name == "station.ready":
             return f"station ready: {e['prompt']}"
         if name == "device.state":
-            return f"{DIM}{e['device']}: {e['state']} {e.get('detail', '')}{RESET}"
+            colour = {"connected": DIM, "not_ready": AMBER}.get(e["state"], RED)
+            return f"{colour}{e['device']}: {e['state']} {e.get('detail', '')}{RESET}"
         return ""
 
     def scan_verdicts(self) -> int:
@@ -164,9 +172,15 @@ def run_demo(
     config = prepare_demo_database(folder, base)
     scanner = SimScanner.on_pty()
     scale = SimMtSics.on_tcp()
-    config.devices.scanner.url = scanner.url
-    config.devices.scale.url = scale.url
-    config.devices.scale.poll_interval_s = 0.05
+    label, receipt, vlm = SimZplPrinter("tcp"), SimEscPosPrinter("tcp"), SimKardexVlm("tcp")
+    sims = Sims(scanner, scale, label, receipt, vlm)
+    devices = config.devices
+    devices.scanner.url, devices.scale.url = scanner.url, scale.url
+    devices.scale.protocol = "mt-sics"
+    devices.scale.poll_interval_s = 0.05
+    devices.label_printer.url, devices.label_printer.protocol = label.url, "zpl"
+    devices.receipt_printer.url, devices.receipt_printer.protocol = receipt.url, "escpos"
+    devices.vlm.url, devices.vlm.protocol = vlm.url, "kardex-jmif"
     console = Console()
     sink = JsonlSink(events_path) if events_path else None
 
@@ -184,19 +198,47 @@ def run_demo(
         if auto:
             return _autopilot(config, console, scanner, scale, auto)
         print(HELP)
-        _interactive(config, console, scanner, scale)
+        _interactive(config, console, sims)
         return 0
     finally:
         station.stop()
         worker.join(timeout=5)
-        scanner.stop()
-        scale.stop()
+        sims.stop()
         database.close()
         if sink:
             sink.close()
 
 
-def _interactive(config, console: Console, scanner: SimScanner, scale: SimMtSics) -> None:
+@dataclass
+class Sims:
+    """The demo's simulated devices."""
+
+    scanner: SimScanner
+    scale: SimMtSics
+    label: SimZplPrinter
+    receipt: SimEscPosPrinter
+    vlm: SimKardexVlm
+
+    def stop(self) -> None:
+        """Stop every simulator."""
+        for sim in (self.scanner, self.scale, self.label, self.receipt, self.vlm):
+            sim.stop()
+
+    def printer(self, words: list[str]) -> str:
+        """Handle `!label ...` / `!receipt ...`: paper-out, head-open, cover-open, ok."""
+        sim = self.label if words[0] == "!label" else self.receipt
+        action = words[1] if len(words) > 1 else ""
+        faults = {"paper-out": "paper_out", "head-open": "head_open", "cover-open": "cover_open",
+                  "ok": "clear"}
+        method = getattr(sim, faults.get(action, ""), None)
+        if method is None:
+            return f"usage: {words[0]} paper-out|head-open|cover-open|ok"
+        method()
+        return f"{words[0][1:]} printer: {action}"
+
+
+def _interactive(config, console: Console, sims: Sims) -> None:
+    scanner, scale = sims.scanner, sims.scale
     sent = 0
     for raw in sys.stdin:
         line = raw.rstrip("\r\n")
@@ -217,6 +259,8 @@ def _interactive(config, console: Console, scanner: SimScanner, scale: SimMtSics
                 scale.place(console.expected_g)
         elif line == "!off":
             scale.place(0.0)
+        elif line.split()[0] in ("!label", "!receipt"):
+            print(sims.printer(line.split()))
         elif line.startswith("!w"):
             try:
                 scale.place(float(line[2:].strip()))

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from station.cli import main
+from station.cli import SIMULATORS, main
 from station.data.db import make_engine, session_factory
 from station.data.models import Order, Packer, Product
 
@@ -153,3 +153,39 @@ def test_products_count_after_csv(cfg):
     r = invoke("products", "import", str(EXAMPLES / "products.csv"), "--config", str(cfg))
     assert r.exit_code == 0, r.output
     assert count(cfg, Product) >= 6
+
+
+@pytest.mark.slow
+def test_demo_packs_orders_on_simulated_devices(tmp_path):
+    events_path = tmp_path / "events.jsonl"
+    proc = subprocess.run(
+        [sys.executable, "-m", "station.cli", "demo", "--dir", str(tmp_path / "demo"),
+         "--auto", "2", "--events-jsonl", str(events_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=180,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    events = [json.loads(line) for line in events_path.read_text().splitlines()]
+    assert sum(e["event"] == "order.packed" for e in events) == 2
+    connected = {e["device"] for e in events
+                 if e["event"] == "device.state" and e["state"] == "connected"}
+    assert connected == {"scanner", "scale", "label_printer", "receipt_printer", "vlm"}
+
+
+@pytest.mark.parametrize("device", sorted(SIMULATORS))
+def test_every_simulator_runs_from_the_command_line(device):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "station.cli", "sim", device, "--listen", "tcp:0"], cwd=ROOT,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    try:
+        url = proc.stdout.readline().strip()
+        assert url.startswith(("socket://127.0.0.1:", "modbus://127.0.0.1:")), url
+        proc.stdin.write("help\nquit\n")
+        proc.stdin.flush()
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdin.close()
+        proc.stdout.close()
