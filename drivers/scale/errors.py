@@ -7,6 +7,7 @@ __all__ = [
     "ScaleCommandError",
     "ScaleConnectionError",
     "ScaleError",
+    "ScaleMotionError",
     "ScaleOverloadError",
     "ScaleProtocolError",
     "ScaleTimeoutError",
@@ -44,3 +45,10 @@ class ScaleOverloadError(ScaleError):
 
 class ScaleUnderloadError(ScaleError):
     """The load is below the weighing (or zero/tare) range (status `-`)."""
+
+
+class ScaleMotionError(ScaleBusyError):
+    """The load was in motion: no stable weight before the deadline, or none sent while moving.
+
+    A subclass of `ScaleBusyError`: transient, asking again once the load settles is normal.
+    """

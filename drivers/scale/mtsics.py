@@ -24,9 +24,29 @@ Frames, byte by byte (all ASCII, 0x20-0x7E between the delimiters)::
 - bare errors: `ES` syntax error (unknown command), `ET` transmission error, `EL` logical
   error (command cannot be executed).
 
-Commands supported here: `S` (stable weight: the scale waits for stability, `S I` if it is not
-reached in its timeout), `SI` (weight now, `S S` or `S D`), `Z` (zero, `Z A`), `T` (tare,
-`T S <tare weight>`), `@` (reset, `I4 A "<sn>"`), `I4` (serial number).
+Commands and their replies (each reply also may be a bare `ES`/`ET`/`EL`)::
+
+    S    stable weight     S S <w> | S I | S + | S -      (the scale waits for stability)
+    SI   weight now        S S <w> | S D <w> | S I | S + | S -
+    SIR  weight, repeated  S S <w> | S D <w> | ... one line per reading until the next
+                           command or `@` (`SR` likewise, on weight changes)
+    Z    zero              Z A | Z I | Z + | Z -          (waits for stability)
+    ZI   zero now          ZI S | ZI D | ZI I | ZI + | ZI - (S/D: done stable/dynamic)
+    T    tare              T S <w> | T I | T + | T -      (<w> = the stored tare)
+    TI   tare now          TI S <w> | TI D <w> | TI I | TI L | TI + | TI -
+    TA   tare value        TA A <w> | TA I ;  `TA <value> <unit>` presets it: TA A <w> |
+                           TA I | TA L (value or unit not accepted)
+    TAC  clear tare        TAC A | TAC I
+    @    reset             I4 A "<serial number>"          (stops SIR, clears the tare)
+    I2   balance data      I2 A "<type> <capacity> <unit>" | I2 I
+    I4   serial number     I4 A "<serial number>" | I4 I
+
+where <w> is `value10 SP unit`.
+
+Quirks: implementations that deviate from the manual are described as data
+(`MtSicsQuirks`, named in `QUIRKS`), not as code paths: e.g. the `mt-sics-emulator` package
+answers `SI` with id `SI`, `ZI` with `ZI A`, and names the balance type in `I1` (its `I2`
+returns the serial number). `check_reply(reply, cmd, quirks)` accepts what the quirks allow.
 
 `parse_reply` returns a typed value for every well-formed reply, error replies included, and
 raises `ScaleProtocolError` (only) for anything else. It accepts any run of spaces before the
@@ -37,8 +57,10 @@ weight value (padding differs between firmware versions); `encode_reply` pads ex
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
 
 from drivers.scale.errors import (
     ScaleBusyError,
@@ -49,9 +71,10 @@ from drivers.scale.errors import (
 )
 
 __all__ = [
-    "GRAMS_PER_UNIT", "BusyReply", "ErrorReply", "OverloadReply", "Reply", "StatusReply",
-    "UnderloadReply", "WeightReply", "check_reply", "encode_command", "encode_reply",
-    "format_weight", "from_grams", "parse_reply", "reply_id", "to_grams",
+    "GRAMS_PER_UNIT", "QUIRKS", "STANDARD", "BusyReply", "ErrorReply", "MtSicsQuirks",
+    "OverloadReply", "Reply", "StatusReply", "UnderloadReply", "WeightReply", "check_reply",
+    "encode_command", "encode_reply", "format_weight", "from_grams", "parse_reply", "reply_id",
+    "reply_ids", "to_grams", "weight_fields",
 ]
 
 CRLF = b"\r\n"
@@ -73,6 +96,36 @@ _REPLY = re.compile(r"(?P<id>@|[A-Z][A-Z0-9]*) (?P<status>[^ ])(?: (?P<rest>.*))
 _FIELD = re.compile(r' *(?:"(?P<quoted>[^"]*)"|(?P<bare>[^ "]+))')
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _UNIT = re.compile(r"[A-Za-z%]{1,8}")
+_NO_WEIGHT_IDS = frozenset({"ZI"})  # their S/D statuses carry no weight field
+_REPLY_IDS = {"SI": "S", "SIR": "S", "SR": "S", "@": "I4"}
+
+
+@dataclass(frozen=True, slots=True)
+class MtSicsQuirks:
+    """Known deviations of one MT-SICS implementation from the reference manual.
+
+    - `reply_ids`: extra reply ids accepted per command (besides the manual's);
+    - `ok_statuses`: extra success statuses per command;
+    - `model_command`: the inquiry whose text names the balance type (`I2` in the manual).
+    """
+
+    name: str = "standard"
+    reply_ids: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    ok_statuses: Mapping[str, str] = field(default_factory=dict)
+    model_command: str = "I2"
+
+
+STANDARD = MtSicsQuirks()
+QUIRKS: Mapping[str, MtSicsQuirks] = MappingProxyType({
+    "standard": STANDARD,
+    # mt-sics-emulator 0.1.x: `SI` answers `SI S ...` (the manual says `S S ...`), `ZI`
+    # answers `ZI A` (manual: `ZI S`/`ZI D`), `I1` returns the model name and `I2` the serial
+    # number (manual: `I1` = MT-SICS level and versions, `I2` = balance type and capacity).
+    "mt-sics-emulator": MtSicsQuirks(
+        name="mt-sics-emulator", reply_ids={"SI": ("SI",)}, ok_statuses={"ZI": "A"},
+        model_command="I1",
+    ),
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +198,12 @@ def encode_command(cmd: str, *args: object) -> bytes:
 
 def reply_id(cmd: str) -> str:
     """Return the ID that answers command `cmd` (`SI` → `S`, `@` → `I4`)."""
-    return {"SI": "S", "SIR": "S", "SR": "S", "@": "I4"}.get(cmd, cmd)
+    return _REPLY_IDS.get(cmd, cmd)
+
+
+def reply_ids(cmd: str, quirks: MtSicsQuirks = STANDARD) -> tuple[str, ...]:
+    """Return every ID accepted as an answer to `cmd`: the manual's first, then the quirks'."""
+    return (reply_id(cmd), *quirks.reply_ids.get(cmd, ()))
 
 
 def format_weight(value: Decimal | float | int, decimals: int) -> str:
@@ -188,7 +246,7 @@ def parse_reply(line: bytes) -> Reply:
         raise ScaleProtocolError(f"not an MT-SICS reply: {_preview(line)}")
     id_, status = m["id"], m["status"]
     fields = _split_fields(m["rest"] or "", line)
-    if status in "SD":
+    if status in "SD" and not (id_ in _NO_WEIGHT_IDS and not fields):
         return _weight(id_, status, fields, line)
     if status == "I":
         return BusyReply(id_)
@@ -199,12 +257,12 @@ def parse_reply(line: bytes) -> Reply:
     return StatusReply(id_, status, fields)
 
 
-def check_reply(reply: Reply, cmd: str) -> Reply:
+def check_reply(reply: Reply, cmd: str, quirks: MtSicsQuirks = STANDARD) -> Reply:
     """Return `reply` if it answers `cmd` successfully; raise the matching `ScaleError` if not."""
     if isinstance(reply, ErrorReply):
         raise ScaleCommandError(f"{cmd}: {reply.code} ({reply.meaning})")
     expected = reply_id(cmd)
-    if reply.id != expected:
+    if reply.id not in reply_ids(cmd, quirks):
         raise ScaleProtocolError(f"{cmd}: expected a reply with id {expected}, got {reply}")
     if isinstance(reply, BusyReply):
         raise ScaleBusyError(f"{cmd}: the scale cannot execute the command now ({expected} I)")
@@ -215,6 +273,17 @@ def check_reply(reply: Reply, cmd: str) -> Reply:
     if isinstance(reply, StatusReply) and reply.status == "L":
         raise ScaleCommandError(f"{cmd}: parameter rejected ({expected} L)")
     return reply
+
+
+def weight_fields(reply: StatusReply) -> WeightReply:
+    """Read the `value unit` fields of a status reply (`TA A      100.00 g`) as a weight."""
+    text = " ".join(reply.fields)
+    if len(reply.fields) != 2 or not _NUMBER.fullmatch(reply.fields[0]):
+        raise ScaleProtocolError(f"{reply.id}: expected a weight, got {text!r}")
+    if not _UNIT.fullmatch(reply.fields[1]):
+        raise ScaleProtocolError(f"{reply.id}: expected a weight unit, got {text!r}")
+    return WeightReply(stable=True, value=Decimal(reply.fields[0]), unit=reply.fields[1],
+                       id=reply.id)
 
 
 def to_grams(value: Decimal | float | int, unit: str) -> Decimal:

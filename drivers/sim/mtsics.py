@@ -6,14 +6,20 @@ It answers the commands of `drivers.scale.mtsics` byte-exactly, one at a time, i
 - `S`: like a real balance, waits for stability; `S S <w>` as soon as the load is stable,
   or `S I` when it has not settled within `stable_timeout_s` (0.5 s by default, shorter than
   the driver's default 1 s deadline, so a client sees `S I` and not a timeout).
+- `SIR`: `S S <w>`/`S D <w>` at once and then every `sir_period_s`, until the next command
+  (which is then answered as usual) or `@`.
 - `Z`: waits for stability like `S`; sets zero to the current load and clears the tare;
-  `Z A`, or `Z I` on timeout.
+  `Z A`, or `Z I` on timeout. `ZI`: zero now, `ZI S` (stable) or `ZI D` (in motion).
 - `T`: waits for stability; stores the current load as the tare, `T S <tare>`; `T I` on
-  timeout, `T -` for a negative load.
-- `@`: resets (clears tare and zero) and answers `I4 A "<serial>"`; `I4` answers the same.
-- Anything else, a command with parameters, or a line over 1 kB: `ES`.
-- Overload/underload (see `overload()`, or a value too wide for the 10-character field):
-  `S +`/`S -` (`Z +`, `T +` ...).
+  timeout, `T -` for a negative load. `TI`: tare now, `TI S <tare>`/`TI D <tare>`, `TI L`
+  for a negative load. `TA`: `TA A <tare>`; `TA <value> <unit>` stores a preset tare
+  (`TA L` for a bad value or unit). `TAC`: clears the tare, `TAC A`.
+- `@`: stops `SIR`, resets (clears tare and zero) and answers `I4 A "<serial>"`; `I4`
+  answers the same. `I1`, `I2` (`I2 A "<model> <capacity> g"`), `I3`, `I5`: inquiries.
+- An unknown command: `ES`. A known command with parameters it does not take: `EL`. A line
+  with bytes outside printable ASCII, or over 1 kB: `ET`.
+- Overload/underload (see `overload()`, `capacity_g`, or a value too wide for the
+  10-character field): `S +`/`S -` (`Z +`, `T +` ...).
 
 <w> is the net load (gross minus zero minus tare) in `unit`, right-aligned in 10 characters
 with `decimals` decimals (g: 2, kg: 3 by default).
@@ -28,9 +34,10 @@ import argparse
 import queue
 import sys
 import threading
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
-from drivers.scale.mtsics import GRAMS_PER_UNIT, encode_reply, format_weight, from_grams
+from drivers.scale.mtsics import GRAMS_PER_UNIT, encode_reply, format_weight, from_grams, to_grams
+from drivers.sim.cli import parse_listen, serve
 from drivers.sim.wire import Kind, WireServer
 
 __all__ = ["SimMtSics", "main"]
@@ -38,6 +45,9 @@ __all__ = ["SimMtSics", "main"]
 DEFAULT_DECIMALS = {"g": 2, "kg": 3, "mg": 0, "lb": 4, "oz": 3}
 GARBAGE = b"\x15\xfe#?*GARBAGE*\xff\r\n"
 _MAX_COMMAND = 1024
+_WEIGHING = ("S", "Z", "T")  # wait for stability first
+_NO_ARGS = frozenset({"S", "SI", "SIR", "Z", "ZI", "T", "TI", "TAC", "@", "I1", "I2", "I3",
+                      "I4", "I5"})
 
 
 class SimMtSics:
@@ -46,6 +56,7 @@ class SimMtSics:
     def __init__(
         self, kind: Kind = "tcp", *, port: int = 0, serial_number: str = "0123456789",
         unit: str = "g", decimals: int | None = None, stable_timeout_s: float = 0.5,
+        sir_period_s: float = 0.1, model: str = "PB-SIM6200", capacity_g: float | None = None,
     ) -> None:
         if unit not in GRAMS_PER_UNIT:
             raise ValueError(f"unit must be one of {sorted(GRAMS_PER_UNIT)}")
@@ -53,13 +64,18 @@ class SimMtSics:
         self.unit = unit
         self.decimals = DEFAULT_DECIMALS[unit] if decimals is None else decimals
         self.stable_timeout_s = stable_timeout_s
+        self.sir_period_s = sir_period_s
+        self.model = model
+        self.capacity_g = None if capacity_g is None else Decimal(str(capacity_g))
         self.commands_received: list[str] = []
         self._cond = threading.Condition()
         self._gross = self._zero = self._tare = Decimal(0)
         self._unstable = self._over = self._under = False
         self._dont_answer = self._garbage = 0
+        self._forced: list[bytes] = []
         self._delay_s = 0.0
         self._stopped = False
+        self._streaming: int | None = None  # generation of the connection SIR streams to
         self._rx = bytearray()  # I/O thread only
         self._inbox: queue.Queue[tuple[bytes, int] | None] = queue.Queue()
         self._server = WireServer(kind, port=port, on_data=self._on_data, name="sim-mtsics")
@@ -123,6 +139,12 @@ class SimMtSics:
         with self._cond:
             self._garbage += n
 
+    def force_reply(self, line: bytes, n: int = 1) -> None:
+        """Answer the next `n` commands with exactly `line` (CR LF added if missing)."""
+        frame = line if line.endswith(b"\r\n") else line + b"\r\n"
+        with self._cond:
+            self._forced += [frame] * n
+
     def slow(self, seconds: float) -> None:
         """Delay every answer by `seconds` (0 for normal speed)."""
         with self._cond:
@@ -136,6 +158,16 @@ class SimMtSics:
         """Wait until `count` commands in all have been received."""
         with self._cond:
             return self._cond.wait_for(lambda: len(self.commands_received) >= count, timeout)
+
+    @property
+    def streaming(self) -> bool:
+        """True while `SIR` output is running."""
+        return self._streaming is not None
+
+    @property
+    def tare_g(self) -> float:
+        """The stored tare, in grams."""
+        return float(self._tare)
 
     @property
     def connections(self) -> int:
@@ -165,9 +197,17 @@ class SimMtSics:
             self._inbox.put((b"\x00overlong", self._server.generation))
 
     def _serve(self) -> None:
-        while (item := self._inbox.get()) is not None:
+        while True:
+            try:
+                item = self._inbox.get(timeout=self.sir_period_s if self.streaming else None)
+            except queue.Empty:
+                self._stream_reading()
+                continue
+            if item is None:
+                return
             line, generation = item
             with self._cond:
+                self._streaming = None  # any command ends SIR
                 self.commands_received.append(line.decode("ascii", "replace"))
                 self._cond.notify_all()
                 if self._dont_answer:
@@ -175,36 +215,91 @@ class SimMtSics:
                     continue
                 garbage = self._garbage > 0
                 self._garbage -= garbage
+                forced = self._forced.pop(0) if self._forced else None
                 if self._delay_s and self._cond.wait_for(lambda: self._stopped, self._delay_s):
                     return
-                reply = GARBAGE if garbage else self._execute(line, generation)
+                if garbage or forced is not None:
+                    reply = GARBAGE if garbage else forced
+                else:
+                    reply = self._execute(line, generation)
             self._server.send(reply, generation=generation)
+
+    def _stream_reading(self) -> None:
+        with self._cond:
+            generation = self._streaming
+            reply = self._weight_reply("S")
+        try:
+            sent = generation is not None and self._server.send(
+                reply, generation=generation, timeout=1
+            )
+        except TimeoutError:  # nobody reads the pty
+            sent = False
+        if not sent:
+            self._streaming = None  # the client went away: a new one starts without SIR
 
     def _execute(self, line: bytes, generation: int) -> bytes:
         """Return the reply to one command line (called with `_cond` held)."""
-        cmd = line.decode("ascii", "replace")
+        if not line or not all(0x20 <= b < 0x7F for b in line):
+            return b"ET\r\n"
+        cmd, *args = line.decode("ascii").split(" ")
+        if cmd == "TA":
+            return self._tare_value(args)
+        if cmd not in _NO_ARGS:
+            return b"ES\r\n"
+        if args:
+            return b"EL\r\n"
         if cmd == "SI":
             return self._weight_reply("S")
-        if cmd in ("S", "Z", "T"):
-            if self._over or self._under:
-                return encode_reply(cmd, "+" if self._over else "-")
-            if not self._settle(generation):
-                return encode_reply(cmd, "I")
-            if cmd == "S":
-                return self._weight_reply("S")
-            if cmd == "Z":
-                self._zero, self._tare = self._gross, Decimal(0)
-                return encode_reply("Z", "A")
-            tare = self._gross - self._zero
-            if tare < 0:
-                return encode_reply("T", "-")
-            self._tare = tare
-            return self._weight_reply("T", tare)
+        if cmd == "SIR":
+            self._streaming = generation
+            return self._weight_reply("S")
+        if cmd == "TAC":
+            self._tare = Decimal(0)
+            return encode_reply("TAC", "A")
+        if cmd[0] in "@I":
+            return self._inquiry(cmd)
+        if self._over or self._under or self._beyond_capacity():
+            return encode_reply(cmd, "-" if self._under else "+")
+        if cmd in _WEIGHING and not self._settle(generation):
+            return encode_reply(cmd, "I")
+        if cmd == "S":
+            return self._weight_reply("S")
+        if cmd in ("Z", "ZI"):
+            self._zero, self._tare = self._gross, Decimal(0)
+            return encode_reply(cmd, "A" if cmd == "Z" else "D" if self._unstable else "S")
+        tare = self._gross - self._zero  # T or TI
+        if tare < 0:
+            return encode_reply(cmd, "-" if cmd == "T" else "L")
+        self._tare = tare
+        return self._weight_reply(cmd, tare)
+
+    def _inquiry(self, cmd: str) -> bytes:
         if cmd == "@":
             self._zero = self._tare = Decimal(0)
         if cmd in ("@", "I4"):
             return encode_reply("I4", "A", self.serial_number)
-        return b"ES\r\n"
+        if cmd == "I1":
+            return encode_reply("I1", "A", "01", "2.20", "2.20", "1.00", "1.00")
+        if cmd == "I2":
+            capacity = self.capacity_g if self.capacity_g is not None else Decimal(6200)
+            return encode_reply("I2", "A", f"{self.model} {capacity:.2f} g")
+        if cmd == "I3":
+            return encode_reply("I3", "A", "1.00 1.0.0.1")
+        return encode_reply("I5", "A", "1234567")
+
+    def _tare_value(self, args: list[str]) -> bytes:
+        if not args:
+            return self._status_weight("TA", self._tare)
+        if len(args) != 2 or args[1] not in GRAMS_PER_UNIT:
+            return encode_reply("TA", "L")
+        try:
+            grams = to_grams(Decimal(args[0]), args[1])
+        except InvalidOperation:
+            return encode_reply("TA", "L")
+        if not grams.is_finite() or grams < 0 or self._beyond_capacity(grams):
+            return encode_reply("TA", "L")
+        self._tare = grams
+        return self._status_weight("TA", grams)
 
     def _settle(self, generation: int) -> bool:
         """Wait for a stable load, as a balance does; False on timeout or a dropped client."""
@@ -214,24 +309,36 @@ class SimMtSics:
         )
         return not self._unstable
 
+    def _beyond_capacity(self, grams: Decimal | None = None) -> bool:
+        load = self._gross - self._zero if grams is None else grams
+        return self.capacity_g is not None and load > self.capacity_g
+
+    def _field(self, grams: Decimal) -> str:
+        return f"{format_weight(from_grams(grams, self.unit), self.decimals)} {self.unit}"
+
+    def _status_weight(self, id_: str, grams: Decimal) -> bytes:
+        return f"{id_} A {self._field(grams)}\r\n".encode("ascii")
+
     def _weight_reply(self, id_: str, grams: Decimal | None = None) -> bytes:
         if self._over or self._under:
             return encode_reply(id_, "+" if self._over else "-")
+        if grams is None and self._beyond_capacity():
+            return encode_reply(id_, "+")
         net = self._gross - self._zero - self._tare if grams is None else grams
         try:
-            field = format_weight(from_grams(net, self.unit), self.decimals)
+            field = self._field(net)
         except ValueError:  # too wide for the display field
             return encode_reply(id_, "+" if net > 0 else "-")
-        status = "D" if self._unstable and id_ == "S" else "S"
-        return f"{id_} {status} {field} {self.unit}\r\n".encode("ascii")
+        status = "D" if self._unstable and id_ in ("S", "TI") else "S"
+        return f"{id_} {status} {field}\r\n".encode("ascii")
 
 
 HELP = """\
 place GRAMS | unstable on|off | overload [on|off] | underload [on|off] | drop
-dont_answer [N] | garbage [N] | slow SECONDS | commands | help | quit"""
+dont_answer [N] | garbage [N] | reply LINE | slow SECONDS | commands | help | quit"""
 
 
-def _control(sim: SimMtSics, words: list[str]) -> str:
+def _control(sim: SimMtSics, words: list[str], line: str = "") -> str:
     """Apply one control line; return the answer to print."""
     name, args = words[0], words[1:]
     on = not args or args[0] in ("on", "1", "true", "yes")
@@ -249,6 +356,8 @@ def _control(sim: SimMtSics, words: list[str]) -> str:
         sim.dont_answer(int(args[0]) if args else 1)
     elif name == "garbage":
         sim.answer_garbage(int(args[0]) if args else 1)
+    elif name == "reply":
+        sim.force_reply(line.split(" ", 1)[1].encode("ascii"))
     elif name == "slow":
         sim.slow(float(args[0]))
     elif name == "commands":
@@ -268,30 +377,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--unit", default="g", choices=sorted(GRAMS_PER_UNIT))
     parser.add_argument("--decimals", type=int, default=None)
     parser.add_argument("--stable-timeout", type=float, default=0.5, help="S waits this long, s")
+    parser.add_argument("--sir-period", type=float, default=0.1, help="SIR line interval, s")
     args = parser.parse_args(argv)
-    kw = dict(serial_number=args.serial, unit=args.unit, decimals=args.decimals,
-              stable_timeout_s=args.stable_timeout)
-    if args.listen == "pty":
-        sim = SimMtSics.on_pty(**kw)
-    elif args.listen.startswith("tcp:"):
-        sim = SimMtSics.on_tcp(int(args.listen[4:]), **kw)
-    else:
-        parser.error("--listen must be tcp:PORT or pty")
-    try:
-        print(sim.url, flush=True)
-        for raw in sys.stdin:
-            words = raw.split()
-            if not words:
-                continue
-            if words[0] in ("quit", "exit"):
-                break
-            try:
-                print(_control(sim, words), flush=True)
-            except (ValueError, IndexError) as exc:
-                print(f"error: {exc}", flush=True)
-    finally:
-        sim.stop()
-    return 0
+    kind, port = parse_listen(parser, args.listen)
+    sim = SimMtSics(kind, port=port, serial_number=args.serial, unit=args.unit,
+                    decimals=args.decimals, stable_timeout_s=args.stable_timeout,
+                    sir_period_s=args.sir_period)
+    return serve(sim, lambda words, line: _control(sim, words, line), HELP)
 
 
 if __name__ == "__main__":

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from drivers.scale.device import MtSicsScale, Weight
+from drivers.scale.base import ScaleState
+from drivers.scale.device import MtSicsScale, ScaleIdentity, Weight
 from drivers.scale.errors import (
     ScaleBusyError,
     ScaleCommandError,
     ScaleConnectionError,
     ScaleError,
+    ScaleMotionError,
     ScaleOverloadError,
     ScaleProtocolError,
     ScaleTimeoutError,
@@ -230,3 +232,165 @@ def test_simulator_runs_as_a_process():
             proc.wait()
         proc.stdin.close()
         proc.stdout.close()
+
+
+# ------------------------------------------------------------ full command set
+def test_zero_immediate_reports_whether_the_load_was_stable(sim, scale):
+    sim.place(40)
+    assert scale.zero_immediate() is True
+    assert scale.weight_immediate().grams == 0.0
+    sim.place(55)
+    sim.set_unstable(True)
+    assert scale.zero_immediate() is False  # ZI D: zeroed in motion
+    sim.set_unstable(False)
+    assert scale.weight_immediate().grams == 0.0
+    assert sim.commands_received == ["ZI", "SI", "ZI", "SI"]
+
+
+def test_tare_immediate_value_preset_and_clear(sim, scale):
+    sim.place(120)
+    sim.set_unstable(True)
+    tare = scale.tare_immediate()
+    assert tare == Weight(120.0, False, "TI D     120.00 g")
+    sim.set_unstable(False)
+    assert scale.tare_value() == Weight(120.0, True, "TA A 120.00 g")
+    assert scale.weight_immediate().grams == 0.0
+    assert scale.preset_tare(50, "kg", 3) == Weight(50.0, True, "TA A 50.00 g")
+    assert scale.weight_immediate().grams == 70.0
+    scale.clear_tare()
+    assert scale.weight_immediate().grams == 120.0
+    assert sim.tare_g == 0.0
+    with pytest.raises(ScaleCommandError, match="TA L"):
+        scale.ask("TA", "1", "ct")
+    assert sim.commands_received == ["TI", "TA", "SI", "TA 0.050 kg", "SI", "TAC", "SI",
+                                     "TA 1 ct"]
+
+
+def test_identify(sim, scale):
+    assert scale.identify() == ScaleIdentity("PB-SIM6200 6200.00 g", "0123456789")
+    assert sim.commands_received == ["I2", "I4"]
+
+
+@pytest.mark.parametrize(
+    ("call", "forced", "error"),
+    [
+        *[(call, code, ScaleCommandError)
+          for call in ("weight_immediate", "weight_stable", "zero", "tare", "clear_tare",
+                       "serial_number", "identify")
+          for code in (b"ES", b"ET", b"EL")],
+        ("weight_immediate", b"S I", ScaleBusyError),
+        ("weight_immediate", b"S +", ScaleOverloadError),
+        ("weight_immediate", b"S -", ScaleUnderloadError),
+        ("weight_stable", b"S I", ScaleBusyError),
+        ("zero", b"Z I", ScaleBusyError), ("zero", b"Z +", ScaleOverloadError),
+        ("zero", b"Z -", ScaleUnderloadError),
+        ("zero_immediate", b"ZI I", ScaleBusyError), ("zero_immediate", b"ZI +",
+                                                      ScaleOverloadError),
+        ("zero_immediate", b"ZI -", ScaleUnderloadError),
+        ("tare", b"T I", ScaleBusyError), ("tare", b"T +", ScaleOverloadError),
+        ("tare", b"T -", ScaleUnderloadError),
+        ("tare_immediate", b"TI I", ScaleBusyError), ("tare_immediate", b"TI L",
+                                                      ScaleCommandError),
+        ("tare_immediate", b"TI +", ScaleOverloadError),
+        ("tare_immediate", b"TI -", ScaleUnderloadError),
+        ("tare_value", b"TA I", ScaleBusyError), ("tare_value", b"TA L", ScaleCommandError),
+        ("clear_tare", b"TAC I", ScaleBusyError),
+        ("serial_number", b"I4 I", ScaleBusyError), ("identify", b"I2 I", ScaleBusyError),
+        ("reset", b"I4 I", ScaleBusyError),
+        ("zero", b"Z S", ScaleProtocolError),  # a status Z never answers
+        ("tare_value", b"TA A", ScaleProtocolError),  # no weight in it
+    ],
+)
+def test_every_error_reply_over_the_wire(sim, scale, call, forced, error):
+    sim.force_reply(forced)
+    with pytest.raises(error):
+        getattr(scale, call)()
+    sim.place(3)
+    assert scale.weight_immediate().grams == 3.0  # and the scale is usable again
+
+
+def test_the_simulator_answers_es_el_and_et(sim):
+    from drivers.transport import close_transport, open_transport, read_available, write_all
+
+    port = open_transport(sim.url)
+    try:
+        replies = b""
+        for sent, frame in enumerate((b"XYZ\r\n", b"S 1\r\n", b"S\xff\r\n", b"TA 1 g g\r\n")):
+            write_all(port, frame)
+            assert sim.wait_for_commands(sent + 1)
+        deadline = time.monotonic() + 2
+        while replies.count(b"\n") < 4 and time.monotonic() < deadline:
+            replies += read_available(port, wait_s=0.1)
+        assert replies == b"ES\r\nEL\r\nET\r\nTA L\r\n"
+    finally:
+        close_transport(port)
+
+
+def test_weight_stable_never_returns_a_dynamic_weight(sim, scale):
+    sim.force_reply(b"S D     250.00 g", n=1000)  # a scale that answers S while moving
+    started = time.monotonic()
+    with pytest.raises(ScaleMotionError, match="S D"):
+        scale.weight_stable(timeout_s=0.3)
+    assert time.monotonic() - started < 0.6
+    assert len(sim.commands_received) >= 2  # asked again, never accepted
+
+
+def test_stream_sir_until_stopped(sim, scale):
+    sim.place(10)
+    with scale.stream() as weights:
+        assert next(weights) == Weight(10.0, True, "S S      10.00 g")
+        sim.set_unstable(True)
+        sim.place(20)
+        moving = next(w for w in weights if w.grams == 20.0)
+        assert not moving.stable
+        with pytest.raises(ScaleBusyError, match="stream"):
+            scale.weight_immediate()
+        sim.set_unstable(False)
+        assert next(w for w in weights if w.stable).grams == 20.0
+        sim.overload()
+        with pytest.raises(ScaleOverloadError):
+            for _ in range(20):
+                next(weights)
+        sim.place(30)  # the stream goes on after an error line
+        assert next(w for w in weights if w.grams == 30.0).stable
+    assert not sim.streaming
+    assert list(weights) == []
+    assert scale.weight_immediate().grams == 30.0
+    assert sim.commands_received[0] == "SIR" and sim.commands_received[-2:] == ["I4", "SI"]
+
+
+def test_stream_ends_when_the_connection_drops(sim, scale):
+    weights = scale.stream(timeout_s=0.5)
+    next(weights)
+    sim.drop_connection()
+    with pytest.raises((ScaleConnectionError, ScaleTimeoutError)):
+        for _ in range(50):
+            next(weights)
+    weights.stop()
+    sim.place(8)
+    assert scale.weight_immediate().grams == 8.0
+
+
+def test_state_listener_sees_connect_fault_and_loss(sim):
+    seen = []
+    scale = MtSicsScale(sim.url, timeout_s=0.3, on_state=lambda state, detail: seen.append(state))
+    try:
+        assert scale.state is ScaleState.DISCONNECTED
+        scale.weight_immediate()
+        sim.answer_garbage()
+        with pytest.raises(ScaleProtocolError):
+            scale.weight_immediate()
+        assert scale.state is ScaleState.FAULT
+        scale.weight_immediate()
+        sim.drop_connection()
+        with pytest.raises(ScaleConnectionError):
+            scale.weight_immediate()
+        assert seen == [ScaleState.CONNECTED, ScaleState.FAULT, ScaleState.CONNECTED,
+                        ScaleState.DISCONNECTED]
+    finally:
+        scale.close()
+
+
+def test_unknown_quirks_are_refused():
+    with pytest.raises(ValueError, match="mt-sics-emulator"):
+        MtSicsScale("loop://", quirks="acme")

@@ -206,3 +206,132 @@ def test_parse_reply_returns_a_reply_or_raises_protocol_error_only(data):
     assert isinstance(reply, mtsics.Reply)
     with contextlib.suppress(ScaleError):  # error replies map to ScaleError, nothing else
         check_reply(reply, getattr(reply, "id", "S"))
+
+
+# ------------------------------------------------------------ full command set
+@pytest.mark.parametrize(
+    ("cmd", "args", "wire"),
+    [
+        ("ZI", (), b"ZI\r\n"),
+        ("TI", (), b"TI\r\n"),
+        ("TA", (), b"TA\r\n"),
+        ("TAC", (), b"TAC\r\n"),
+        ("I2", (), b"I2\r\n"),
+        ("TA", ("0.500", "kg"), b"TA 0.500 kg\r\n"),
+    ],
+)
+def test_encode_every_supported_command(cmd, args, wire):
+    assert encode_command(cmd, *args) == wire
+
+
+@pytest.mark.parametrize(
+    ("wire", "reply"),
+    [
+        (b"ZI S\r\n", StatusReply("ZI", "S")),
+        (b"ZI D\r\n", StatusReply("ZI", "D")),
+        (b"ZI I\r\n", BusyReply("ZI")),
+        (b"ZI +\r\n", OverloadReply("ZI")),
+        (b"ZI -\r\n", UnderloadReply("ZI")),
+        (b"Z -\r\n", UnderloadReply("Z")),
+        (b"T I\r\n", BusyReply("T")),
+        (b"T -\r\n", UnderloadReply("T")),
+        (b"TI S     100.00 g\r\n", WeightReply(True, Decimal("100.00"), "g", id="TI")),
+        (b"TI D     100.00 g\r\n", WeightReply(False, Decimal("100.00"), "g", id="TI")),
+        (b"TI L\r\n", StatusReply("TI", "L")),
+        (b"TI I\r\n", BusyReply("TI")),
+        (b"TA A     100.00 g\r\n", StatusReply("TA", "A", ("100.00", "g"))),
+        (b"TA L\r\n", StatusReply("TA", "L")),
+        (b"TA I\r\n", BusyReply("TA")),
+        (b"TAC A\r\n", StatusReply("TAC", "A")),
+        (b"TAC I\r\n", BusyReply("TAC")),
+        (b'I2 A "PB-SIM6200 6200.00 g"\r\n', StatusReply("I2", "A", ("PB-SIM6200 6200.00 g",))),
+        (b"I2 I\r\n", BusyReply("I2")),
+        (b"I4 I\r\n", BusyReply("I4")),
+        (b"SI S       1.25 kg\r\n", WeightReply(True, Decimal("1.25"), "kg", id="SI")),
+    ],
+)
+def test_parse_every_reply_of_the_command_set(wire, reply):
+    assert parse_reply(wire) == reply
+
+
+@pytest.mark.parametrize("wire", [b"TI S\r\n", b"T S\r\n", b"S D\r\n", b"ZI S 1 g g\r\n"])
+def test_weight_statuses_without_a_weight_are_protocol_errors(wire):
+    with pytest.raises(ScaleProtocolError):
+        parse_reply(wire)
+
+
+@pytest.mark.parametrize(
+    ("cmd", "wire", "error"),
+    [
+        *[(cmd, code, ScaleCommandError)
+          for cmd in ("S", "SI", "SIR", "Z", "ZI", "T", "TI", "TA", "TAC", "@", "I2", "I4")
+          for code in (b"ES", b"ET", b"EL")],
+        ("S", b"S +", ScaleOverloadError), ("S", b"S -", ScaleUnderloadError),
+        ("SIR", b"S I", ScaleBusyError), ("SIR", b"S +", ScaleOverloadError),
+        ("SIR", b"S -", ScaleUnderloadError),
+        ("Z", b"Z I", ScaleBusyError), ("Z", b"Z +", ScaleOverloadError),
+        ("Z", b"Z -", ScaleUnderloadError),
+        ("ZI", b"ZI I", ScaleBusyError), ("ZI", b"ZI +", ScaleOverloadError),
+        ("ZI", b"ZI -", ScaleUnderloadError),
+        ("T", b"T I", ScaleBusyError), ("T", b"T -", ScaleUnderloadError),
+        ("TI", b"TI I", ScaleBusyError), ("TI", b"TI L", ScaleCommandError),
+        ("TI", b"TI +", ScaleOverloadError), ("TI", b"TI -", ScaleUnderloadError),
+        ("TA", b"TA I", ScaleBusyError), ("TA", b"TA L", ScaleCommandError),
+        ("TAC", b"TAC I", ScaleBusyError), ("I2", b"I2 I", ScaleBusyError),
+        ("I4", b"I4 I", ScaleBusyError),
+        ("SI", b"SI S 1 g", ScaleProtocolError),  # the emulator's id, not the manual's
+        ("SIR", b"SIR S 1 g", ScaleProtocolError),
+        ("@", b"@ A", ScaleProtocolError),  # @ answers as I4
+    ],
+)
+def test_every_error_reply_raises_its_error(cmd, wire, error):
+    with pytest.raises(error):
+        check_reply(parse_reply(wire), cmd)
+
+
+@pytest.mark.parametrize(
+    ("cmd", "wire"),
+    [("SIR", b"S D 1 g"), ("ZI", b"ZI S"), ("ZI", b"ZI D"), ("TI", b"TI D 1 g"),
+     ("TA", b"TA A 1 g"), ("TAC", b"TAC A"), ("I2", b'I2 A "X 1 g"')],
+)
+def test_good_replies_of_the_full_command_set_pass(cmd, wire):
+    reply = parse_reply(wire)
+    assert check_reply(reply, cmd) is reply
+
+
+def test_reply_ids_follow_the_manual():
+    assert [mtsics.reply_id(c) for c in ("S", "SI", "SIR", "SR", "@", "ZI", "TAC")] == [
+        "S", "S", "S", "S", "I4", "ZI", "TAC"]
+    assert mtsics.reply_ids("SI") == ("S",)
+
+
+def test_emulator_quirks_accept_its_deviations_only():
+    quirks = mtsics.QUIRKS["mt-sics-emulator"]
+    assert mtsics.reply_ids("SI", quirks) == ("S", "SI")
+    reply = parse_reply(b"SI S       1.25 kg")
+    assert check_reply(reply, "SI", quirks) is reply
+    with pytest.raises(ScaleProtocolError):
+        check_reply(parse_reply(b"SIR S 1 g"), "SIR", quirks)  # only SI is affected
+    assert quirks.model_command == "I1"
+    assert quirks.ok_statuses["ZI"] == "A"
+    assert mtsics.STANDARD.model_command == "I2"
+
+
+def test_weight_fields_reads_a_status_reply_as_a_weight():
+    assert mtsics.weight_fields(StatusReply("TA", "A", ("0.500", "kg"))) == WeightReply(
+        True, Decimal("0.500"), "kg", id="TA")
+    for fields in [(), ("1",), ("x", "g"), ("1", "g g"), ("1", "g", "x")]:
+        with pytest.raises(ScaleProtocolError):
+            mtsics.weight_fields(StatusReply("TA", "A", fields))
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    cmd=st.sampled_from(["S", "SI", "SIR", "Z", "ZI", "T", "TI", "TA", "TAC", "@", "I2", "I4"]),
+    data=st.binary(max_size=60),
+    quirks=st.sampled_from(sorted(mtsics.QUIRKS)),
+)
+def test_check_reply_raises_only_scale_errors(cmd, data, quirks):
+    """Whatever line answers whatever command: a reply, or a ScaleError; nothing else."""
+    with contextlib.suppress(ScaleError):
+        check_reply(parse_reply(data), cmd, mtsics.QUIRKS[quirks])

@@ -1,0 +1,46 @@
+"""Build the scale driver a configuration names: `open_scale(protocol, url, ...)`.
+
+    open_scale("mt-sics", "/dev/ttyUSB0")                       MtSicsScale
+    open_scale("mt-sics", url, model="mt-sics-emulator")        ... with that quirks profile
+    open_scale("toledo-8217", url, model="8217-lb")             ToledoScale, pounds
+    open_scale("continuous", url, model="ad")                   ContinuousScale, A&D lines
+    open_scale("continuous", url, pattern=r"(?P<stability>..."  ... a custom line format
+
+`model` picks the MT-SICS quirks (`drivers.scale.mtsics.QUIRKS`), the Toledo profile
+(`drivers.scale.toledo.PROFILES`) or the continuous preset
+(`drivers.scale.continuous.PRESETS`); "" is the standard one of each (`standard`, `8217`,
+`cas`). `pattern` is for continuous scales only. The stream is not opened here: it opens
+on the first call, so a scale that is unplugged at start-up is not an error yet.
+"""
+
+from __future__ import annotations
+
+from drivers.scale.base import Scale
+from drivers.scale.continuous_device import ContinuousScale
+from drivers.scale.device import MtSicsScale
+from drivers.scale.mtsics import QUIRKS
+from drivers.scale.toledo_device import ToledoScale
+
+__all__ = ["SCALE_PROTOCOLS", "open_scale"]
+
+SCALE_PROTOCOLS = ("mt-sics", "toledo-8217", "continuous")
+
+
+def open_scale(
+    protocol: str, url: str, *, baudrate: int = 9600, timeout_s: float = 1.0, model: str = "",
+    pattern: str = "",
+) -> Scale:
+    """Return the driver for `protocol` at `url`; ValueError for an unknown protocol or model."""
+    if protocol not in SCALE_PROTOCOLS:
+        known = ", ".join(SCALE_PROTOCOLS)
+        raise ValueError(f"unknown scale protocol {protocol!r}: one of {known}")
+    if pattern and protocol != "continuous":
+        raise ValueError("a line pattern is only for continuous-output scales")
+    if protocol == "mt-sics":
+        name = model or "standard"
+        if name not in QUIRKS:
+            raise ValueError(f"unknown MT-SICS model {name!r}: one of {sorted(QUIRKS)}")
+        return MtSicsScale(url, baudrate=baudrate, timeout_s=timeout_s, quirks=name)
+    if protocol == "toledo-8217":
+        return ToledoScale(url, baudrate=baudrate, timeout_s=timeout_s, profile=model or "8217")
+    return ContinuousScale(url, baudrate=baudrate, timeout_s=timeout_s, fmt=model, pattern=pattern)
