@@ -6,12 +6,16 @@ The station reads one TOML file. `docs/configuration.md` is generated from these
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Literal, get_args, get_origin
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from drivers.scale.factory import SCALE_PROTOCOLS, open_scale
+from drivers.vlm.factory import VLM_PROTOCOLS
 
 
 class _Section(BaseModel):
@@ -36,10 +40,10 @@ class StationSection(_Section):
 # Wire protocols each device family speaks; the first is the default.
 PROTOCOLS: dict[str, tuple[str, ...]] = {
     "scanner": ("lines",),
-    "scale": ("mt-sics",),
+    "scale": SCALE_PROTOCOLS,
     "label_printer": ("zpl",),
     "receipt_printer": ("escpos",),
-    "vlm": ("kardex-jmif", "modbus"),
+    "vlm": VLM_PROTOCOLS,
 }
 
 
@@ -53,9 +57,21 @@ class DeviceSection(_Section):
     )
     protocol: str = Field(
         "",
-        description="Wire protocol. scanner: `lines`; scale: `mt-sics`; label_printer: `zpl`; "
+        description="Wire protocol. scanner: `lines`; scale: `mt-sics`, `toledo-8217`, "
+        "`continuous`; label_printer: `zpl`; "
         "receipt_printer: `escpos`; vlm: `kardex-jmif`, `modbus` "
         "(URL `modbus://host:port?unit=1`). Empty: the family default (the first named).",
+    )
+    model: str = Field(
+        "",
+        description="Device variant. scale: MT-SICS `standard`, `mt-sics-emulator`; Toledo "
+        "`8217`, `8217-lb`, `8213`, `8213-kg`, `8217-badcmd`; continuous `cas`, `ad`, `ohaus`. "
+        "Empty: the standard one.",
+    )
+    pattern: str = Field(
+        "",
+        description="Continuous-output scale: a regular expression for one line, with named "
+        "groups `stability`, `sign`, `value`, `unit` (overrides the model's).",
     )
     baudrate: int = Field(9600, description="Serial speed (ignored by TCP and ptys).", gt=0)
     timeout_s: float = Field(
@@ -107,6 +123,12 @@ class DevicesSection(_Section):
                 raise ValueError(
                     f"devices.{name}.protocol {protocol!r} is not supported (known: {known})"
                 )
+        scale = self.scale
+        try:  # building the driver checks model and pattern; it opens nothing
+            open_scale(scale.protocol or SCALE_PROTOCOLS[0], "loop://", model=scale.model,
+                       pattern=scale.pattern)
+        except (ValueError, re.error) as exc:
+            raise ValueError(f"devices.scale: {exc}") from exc
         return self
 
 

@@ -12,8 +12,9 @@ import queue
 import threading
 from dataclasses import dataclass
 
-from drivers.scale.device import MtSicsScale, Weight
-from drivers.scale.errors import ScaleConnectionError, ScaleError
+from drivers.scale.device import Weight
+from drivers.scale.errors import ScaleBusyError, ScaleConnectionError, ScaleError
+from drivers.scale.factory import open_scale
 from drivers.scanner.device import ScannerReader
 from station.app.core import StationCore
 from station.app.device_worker import DeviceWorker
@@ -84,7 +85,11 @@ class ScaleWorker:
             self.inbox.put(_Input("device", data=f"scale\t{state}\t{detail}".encode()))
 
     def _run(self) -> None:
-        scale = MtSicsScale(self.cfg.url, baudrate=self.cfg.baudrate, timeout_s=self.cfg.timeout_s)
+        cfg = self.cfg
+        scale = open_scale(
+            cfg.protocol or "mt-sics", cfg.url, baudrate=cfg.baudrate, timeout_s=cfg.timeout_s,
+            model=cfg.model, pattern=cfg.pattern,
+        )
         try:
             while not self._stop.is_set():
                 try:
@@ -93,6 +98,13 @@ class ScaleWorker:
                 except ScaleConnectionError as exc:
                     self._set_state("disconnected", str(exc))
                     self._stop.wait(self.cfg.reconnect_s)
+                    continue
+                except ScaleBusyError:
+                    # In motion (a Toledo sends no weight then) or busy: a parcel is being
+                    # placed, not a fault. It never counts as a weight.
+                    self._set_state("connected")
+                    self._empty = False
+                    self._stop.wait(self.cfg.poll_interval_s)
                     continue
                 except ScaleError as exc:
                     self._set_state("error", str(exc))

@@ -36,6 +36,9 @@ def test_defaults_without_file(tmp_path, monkeypatch):
         ("[nope]\n", "nope"),
         ("[station\n", "not valid TOML"),
         ("[devices.scale]\nprotocol = 'toledo-9999'\n", "devices.scale.protocol 'toledo-9999'"),
+        ("[devices.scale]\nprotocol = 'continuous'\nmodel = 'nope'\n", "nope"),
+        ("[devices.scale]\nprotocol = 'continuous'\npattern = '(unclosed'\n", "devices.scale"),
+        ("[devices.scale]\npattern = '.*'\n", "only for continuous"),
     ],
 )
 def test_errors_name_the_key(tmp_path, text, needle):
