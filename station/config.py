@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from drivers.scale.factory import SCALE_PROTOCOLS, open_scale
 from drivers.vlm.factory import VLM_PROTOCOLS
+from drivers.vlm.kardex import dialect_named
 
 
 class _Section(BaseModel):
@@ -66,6 +67,7 @@ class DeviceSection(_Section):
         "",
         description="Device variant. scale: MT-SICS `standard`, `mt-sics-emulator`; Toledo "
         "`8217`, `8217-lb`, `8213`, `8213-kg`, `8217-badcmd`; continuous `cas`, `ad`, `ohaus`. "
+        "vlm (kardex-jmif): `jmif`, `jmif-pipe` (the older `|` telegrams). "
         "Empty: the standard one.",
     )
     pattern: str = Field(
@@ -129,6 +131,11 @@ class DevicesSection(_Section):
                        pattern=scale.pattern)
         except (ValueError, re.error) as exc:
             raise ValueError(f"devices.scale: {exc}") from exc
+        if self.vlm.model and (self.vlm.protocol or VLM_PROTOCOLS[0]) == "kardex-jmif":
+            try:
+                dialect_named(self.vlm.model)
+            except ValueError as exc:
+                raise ValueError(f"devices.vlm: {exc}") from exc
         return self
 
 

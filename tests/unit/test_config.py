@@ -39,6 +39,7 @@ def test_defaults_without_file(tmp_path, monkeypatch):
         ("[devices.scale]\nprotocol = 'continuous'\nmodel = 'nope'\n", "nope"),
         ("[devices.scale]\nprotocol = 'continuous'\npattern = '(unclosed'\n", "devices.scale"),
         ("[devices.scale]\npattern = '.*'\n", "only for continuous"),
+        ("[devices.vlm]\nmodel = 'jmif-2000'\n", "devices.vlm: unknown Kardex dialect"),
     ],
 )
 def test_errors_name_the_key(tmp_path, text, needle):
