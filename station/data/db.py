@@ -64,6 +64,11 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(_alembic_config(engine), revision)
 
 
+def downgrade(engine: Engine, revision: str) -> None:
+    """Step the schema back to `revision` (for repairs and migration tests)."""
+    command.downgrade(_alembic_config(engine), revision)
+
+
 def current_revision(engine: Engine) -> str | None:
     """Return the schema revision the database is at, or None if empty."""
     with engine.connect() as conn:

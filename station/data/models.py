@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -101,6 +102,10 @@ class Order(Base):
     insert_message: Mapped[str] = mapped_column(Text, default="")
     review_url: Mapped[str] = mapped_column(String(1000), default="")
     returns_url: Mapped[str] = mapped_column(String(1000), default="")
+    brand: Mapped[str] = mapped_column(String(64), default="")  # picks templates
+    channel: Mapped[str] = mapped_column(String(64), default="")
+    # Labels the backend made for this order: [{"tracking_number", "zpl"}], one per parcel.
+    supplied_labels: Mapped[list] = mapped_column(JSON, default=list)
     # ready | packing | packed | on_hold
     status: Mapped[str] = mapped_column(String(16), default="ready", index=True)
     content_hash: Mapped[str] = mapped_column(String(64))
@@ -247,15 +252,59 @@ class WeighEvent(Base):
 
 
 class Shipment(Base):
+    """One parcel's shipping label: tracking number, SSCC, the ZPL that was printed."""
+
     __tablename__ = "shipments"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     package_id: Mapped[int] = mapped_column(ForeignKey("packages.id"), index=True)
+    order_pk: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    package_index: Mapped[int] = mapped_column(Integer)
+    package_count: Mapped[int] = mapped_column(Integer)
     carrier: Mapped[str] = mapped_column(String(64))
     service: Mapped[str] = mapped_column(String(64))
+    provider: Mapped[str] = mapped_column(String(32), default="")  # offline | supplied
     tracking_number: Mapped[str | None] = mapped_column(String(64), index=True)
+    sscc: Mapped[str | None] = mapped_column(String(18), unique=True)
+    weight_g: Mapped[float | None] = mapped_column(Float)
+    label_zpl: Mapped[bytes | None] = mapped_column(LargeBinary)
     status: Mapped[str] = mapped_column(String(16), default="created")  # created | voided
+    reprints: Mapped[int] = mapped_column(Integer, default=0)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    void_reason: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PrintJob(Base):
+    """A durable print job: queued in the transaction that decided it, printed later."""
+
+    __tablename__ = "print_jobs"
+    __table_args__ = (Index("ix_print_jobs_station_status", "station_id", "status"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    station_id: Mapped[str] = mapped_column(String(64))
+    device: Mapped[str] = mapped_column(String(32))  # label_printer | receipt_printer
+    kind: Mapped[str] = mapped_column(String(16))  # label | insert | test
+    order_pk: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    shipment_id: Mapped[int | None] = mapped_column(ForeignKey("shipments.id"))
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    # queued | printed | held (the printer has it, waiting for a fault to clear) | cancelled
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    reprint: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    printed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class IdCounter(Base):
+    """Gap-free serial numbers (SSCC serial references, tracking serials), by name."""
+
+    __tablename__ = "id_counters"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    next_value: Mapped[int] = mapped_column(BigInteger, default=1)
 
 
 class PackException(Base):

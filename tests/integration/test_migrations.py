@@ -4,7 +4,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from station.data.db import current_revision, head_revision, make_engine, needs_upgrade, upgrade
+from station.data.db import (
+    current_revision,
+    head_revision,
+    make_engine,
+    needs_upgrade,
+    upgrade,
+)
 from station.data.models import Base
 
 
@@ -29,3 +35,19 @@ def test_sqlite_runs_in_wal_with_full_sync(tmp_path):
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
     engine.dispose()
+
+
+def test_upgrade_keeps_existing_orders(engine):
+    downgrade(engine, "0001")  # the fixture's database is at head
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO orders (order_id, order_number, customer_first_name, "
+            "customer_last_name, customer_email, ship_to, carrier, service, insert_message, "
+            "review_url, returns_url, status, content_hash, imported_at) VALUES ('o1', 'SO-1', "
+            "'Ana', '', '', '{}', 'DHL', 'Paket', '', '', '', 'ready', 'x', CURRENT_TIMESTAMP)"
+        ))
+    upgrade(engine)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT brand, channel, supplied_labels FROM orders")).one()
+    assert (row[0], row[1]) == ("", "")
+    assert row[2] in ("[]", [])
