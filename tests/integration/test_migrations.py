@@ -6,6 +6,7 @@ from sqlalchemy import inspect, text
 
 from station.data.db import (
     current_revision,
+    downgrade,
     head_revision,
     make_engine,
     needs_upgrade,
