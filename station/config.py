@@ -175,6 +175,65 @@ class ScanSection(_Section):
     )
 
 
+class AddressSection(_Section):
+    """A postal address."""
+
+    name: str = Field("", description="Company or person.")
+    street: str = Field("", description="Street and number.")
+    city: str = Field("", description="City.")
+    postal_code: str = Field("", description="Postal code.")
+    region: str = Field("", description="Region or state.")
+    country: str = Field("", description="ISO 3166 two-letter country code.")
+
+
+class PrintingSection(_Section):
+    """Shipping labels (ZPL) and packing slips / inserts (ESC/POS)."""
+
+    label_provider: Literal["auto", "offline", "supplied"] = Field(
+        "auto",
+        description="Where labels come from: `supplied` (the ZPL the backend sent with the "
+        "order), `offline` (made here, with our own tracking numbers), `auto` (supplied when "
+        "the order has labels, else offline).",
+    )
+    label_dpi: Literal[203, 300] = Field(203, description="Label printer resolution, dpi.")
+    label_template: str = Field("shipping_4x6", description="Label template name.")
+    print_insert: bool = Field(True, description="Print the packing slip and insert.")
+    insert_template: str = Field("insert", description="Insert template name.")
+    insert_profile: Literal["80mm", "58mm"] = Field("80mm", description="Insert paper width.")
+    templates_dir: str = Field(
+        "", description="Folder with template overrides (same layout as resources/templates)."
+    )
+    review_url_template: str = Field(
+        "", description="Review link when the order has none, e.g. "
+        "`https://shop.example/review/{order_id}` (`{order_id}`, `{order_number}`, "
+        "`{first_name}`).",
+    )
+    returns_url_template: str = Field(
+        "", description="Returns link when the order has none (same fields)."
+    )
+    confirm_label_scan: bool = Field(
+        False,
+        description="The packer scans each printed shipping label before the order closes; "
+        "a label of another parcel is refused.",
+    )
+    sscc_company_prefix: str = Field(
+        "", description="Your GS1 company prefix (7 to 10 digits): labels then carry an SSCC "
+        "as GS1-128. Empty: no SSCC.",
+        pattern=r"^(\d{7,10})?$",
+    )
+    sscc_extension: int = Field(0, description="SSCC extension digit.", ge=0, le=9)
+    tracking_service: str = Field(
+        "PB", description="Offline tracking numbers (UPU S10): service indicator, 2 letters.",
+        pattern=r"^[A-Z]{2}$",
+    )
+    tracking_country: str = Field(
+        "DE", description="Offline tracking numbers: ISO country code.", pattern=r"^[A-Z]{2}$"
+    )
+    ship_from: AddressSection = Field(
+        default_factory=AddressSection, description="Sender address printed on labels."
+    )
+
+
 class BackendSection(_Section):
     """Customer-notification backend."""
 
@@ -192,6 +251,9 @@ class StationConfig(_Section):
     devices: DevicesSection = Field(default_factory=DevicesSection, description="Devices.")
     weight: WeightSection = Field(default_factory=WeightSection, description="Weight check.")
     scan: ScanSection = Field(default_factory=ScanSection, description="Scanning.")
+    printing: PrintingSection = Field(
+        default_factory=PrintingSection, description="Labels and inserts."
+    )
     backend: BackendSection = Field(default_factory=BackendSection, description="Backend.")
 
     def database_url(self) -> str:
@@ -261,11 +323,14 @@ def render_docs() -> str:
         out.append("| key | type | default | description |")
         out.append("|---|---|---|---|")
         for name, field in model.model_fields.items():
+            value = field.get_default(call_default_factory=True)
+            typ = _type_name(field.annotation)
             if name == "secret":
                 default = '""'
+            elif isinstance(value, BaseModel):
+                default, typ = "table below", "table"
             else:
-                default = repr(field.get_default(call_default_factory=True))
-            typ = _type_name(field.annotation)
+                default = repr(value)
             desc = (field.description or "").replace("|", "\\|")
             out.append(f"| `{name}` | {typ} | `{default}` | {desc} |")
         out.append("")
@@ -277,5 +342,7 @@ def render_docs() -> str:
     section("devices.<name>", DeviceSection)
     section("weight", WeightSection)
     section("scan", ScanSection)
+    section("printing", PrintingSection)
+    section("printing.ship_from", AddressSection)
     section("backend", BackendSection)
     return "\n".join(out).rstrip() + "\n"
