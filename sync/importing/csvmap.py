@@ -31,6 +31,7 @@ _ORDER_REQUIRED = (
 )
 _ORDER_OPTIONAL = (
     "pick_list_id", "tote_id", "insert_message", "insert_review_url", "insert_returns_url",
+    "brand", "channel",
 )
 _LINE_COLUMNS = ("line_id", "sku", "qty", "lot")
 ORDER_COLUMNS = CsvColumns(

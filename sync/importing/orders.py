@@ -61,10 +61,18 @@ def import_orders(
                         unchanged=len(parsed) - len(new) - len(changed), records=len(parsed))
 
 
+# Fields added after the first format: left out of the hash while empty, so a file that
+# does not use them hashes as it always did (re-importing it stays "unchanged").
+_LATER_FIELDS = ("brand", "channel", "labels")
+
+
 def content_hash(record: OrderRecord) -> str:
     """Return the SHA-256 of the record as canonical JSON (sorted keys, no spaces)."""
-    text = json.dumps(record.model_dump(mode="json"), sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False)
+    data = record.model_dump(mode="json")
+    for name in _LATER_FIELDS:
+        if not data[name]:
+            del data[name]
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -82,6 +90,8 @@ def order_row(record: OrderRecord, digest: str) -> dict:
         "insert_message": insert.message if insert else "",
         "review_url": insert.review_url if insert else "",
         "returns_url": insert.returns_url if insert else "",
+        "brand": record.brand, "channel": record.channel,
+        "supplied_labels": [label.model_dump() for label in record.labels],
         "content_hash": digest, "imported_at": utcnow(),
     }
 

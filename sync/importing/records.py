@@ -11,6 +11,8 @@ import re
 from typing import Annotated
 from urllib.parse import urlsplit
 
+from drivers.label_printer.errors import LabelJobError
+from drivers.label_printer.protocol import split_formats
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 _CONFIG = ConfigDict(
@@ -124,6 +126,24 @@ def _no_empty_insert(value: Insert | None) -> Insert | None:
     return value if value and (value.message or value.review_url or value.returns_url) else None
 
 
+def _zpl_label(value: str) -> str:
+    try:
+        split_formats(value)
+    except LabelJobError as exc:
+        raise ValueError(f"not a ZPL label: {exc}") from None
+    return value
+
+
+class SuppliedLabel(BaseModel):
+    """A shipping label the backend made for one parcel of the order."""
+
+    model_config = _CONFIG
+
+    tracking_number: _text(64)
+    zpl: Annotated[str, StringConstraints(min_length=6, max_length=500_000),
+                   AfterValidator(_zpl_label)]
+
+
 class LineRecord(BaseModel):
     model_config = _CONFIG
 
@@ -148,3 +168,6 @@ class OrderRecord(BaseModel):
     insert: Annotated[Insert | None, AfterValidator(_no_empty_insert)] = None
     pick_list_id: OptionalId = None
     tote_id: OptionalId = None
+    brand: _text(64, min_length=0) = ""
+    channel: _text(64, min_length=0) = ""
+    labels: list[SuppliedLabel] = Field(default_factory=list, max_length=99)

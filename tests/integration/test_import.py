@@ -488,3 +488,19 @@ def test_twenty_thousand_products_and_their_orders(sessions, tmp_path):
     assert import_orders(sessions, path).created == n // 5
     assert count(sessions, OrderLine) == n
     assert import_orders(sessions, path).unchanged == n // 5
+
+
+def test_brand_channel_and_supplied_labels(catalogue, tmp_path):
+    label = "^XA^FO50,50^A0N,40,40^FDFrom the carrier^FS^XZ"
+    order = {**copy.deepcopy(ORDERS[0]), "brand": "acme", "channel": "web",
+             "labels": [{"tracking_number": "1Z999AA10123456784", "zpl": label}]}
+    import_orders(catalogue, write(tmp_path, "orders.json", [order]))
+    with catalogue() as s:
+        row = s.scalars(select(Order).where(Order.order_id == order["order_id"])).one()
+        assert (row.brand, row.channel) == ("acme", "web")
+        assert row.supplied_labels == [{"tracking_number": "1Z999AA10123456784", "zpl": label}]
+    bad = {**order, "order_id": "o-bad", "order_number": "SO-BAD",
+           "labels": [{"tracking_number": "X1", "zpl": "^XA^FDno end"}]}
+    issues = failure(import_orders, catalogue, write(tmp_path, "bad.jsonl", [bad]))
+    assert any("line 1" in i and "labels" in i and "ZPL" in i for i in issues), issues
+
