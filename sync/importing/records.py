@@ -11,9 +11,10 @@ import re
 from typing import Annotated
 from urllib.parse import urlsplit
 
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
 from drivers.label_printer.errors import LabelJobError
 from drivers.label_printer.protocol import split_formats
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 _CONFIG = ConfigDict(
     extra="forbid", strict=True, str_strip_whitespace=True, allow_inf_nan=False, frozen=True
