@@ -48,6 +48,11 @@ class DeviceWorker(Generic[D]):
         """Return the last reported state ("" before the first probe)."""
         return self._state[0] if self._state else ""
 
+    @property
+    def detail(self) -> str:
+        """Return the detail of the last reported state (why it is not ready...)."""
+        return self._state[1] if self._state else ""
+
     def start(self) -> None:
         """Start the worker thread (it probes the device at once)."""
         self._thread.start()

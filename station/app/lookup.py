@@ -14,6 +14,7 @@ from station.data.models import (
     PackSession,
     Product,
     ProductBarcode,
+    Shipment,
 )
 from station.domain.state import (
     BoxInfo,
@@ -150,6 +151,16 @@ class SqlLookup:
         """Return the box type with this code."""
         row = self.s.scalars(select(BoxType).where(BoxType.code == code)).first()
         return box_info(row) if row else None
+
+
+    def label_owner(self, code: str) -> str | None:
+        """Return the order number of the live shipping label with this tracking or SSCC."""
+        return self.s.scalars(
+            select(Order.order_number).join(Shipment, Shipment.order_pk == Order.id)
+            .where(or_(Shipment.tracking_number == code, Shipment.sscc == code),
+                   Shipment.status == "created")
+            .limit(1)
+        ).first()
 
 
 def packer_info(row: Packer) -> PackerInfo:

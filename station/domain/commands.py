@@ -22,6 +22,7 @@ class Command(StrEnum):
     CANCEL = "CMD:CANCEL"
     BACK = "CMD:BACK"
     LOGOUT = "CMD:LOGOUT"
+    REPRINT = "CMD:REPRINT"
     REASON_SCALE = "CMD:REASON-SCALE"
     REASON_PRODUCT_DATA = "CMD:REASON-PRODUCT-DATA"
     REASON_PACKAGING = "CMD:REASON-PACKAGING"
@@ -69,6 +70,10 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo(
         Command.BACK, "Back", "while the station asks for a lot, serial or override reason",
         "Drop the pending unit or override and return to item scanning.",
+    ),
+    CommandInfo(
+        Command.REPRINT, "Reprint labels", "while the station asks for the shipping label",
+        "Print this order's shipping labels again (jammed, smudged or lost); recorded.",
     ),
     CommandInfo(
         Command.LOGOUT, "Log out", "with no order open",

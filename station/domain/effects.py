@@ -74,6 +74,27 @@ class OrderPacked:
 
 
 @dataclass(frozen=True, slots=True)
+class ShipmentsRequested:
+    """Every box is accepted: make each parcel's shipping label and print it (and the insert)."""
+
+    order: OrderState
+    packages: tuple[tuple[int, float | None], ...]  # (index, weight_g)
+
+
+@dataclass(frozen=True, slots=True)
+class LabelConfirmed:
+    index: int
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReprintRequested:
+    """Print this order's labels again (jammed, smudged or lost)."""
+
+    order: OrderState
+
+
+@dataclass(frozen=True, slots=True)
 class OrderStopped:
     order: OrderState
     kind: str  # short_pick | damaged | cancelled
@@ -83,6 +104,7 @@ class OrderStopped:
 Effect = (
     LoggedIn | LoggedOut | OrderOpened | BoxSelected | UnitPacked | BoxClosed | BoxReopened
     | WeightJudged | OverrideApplied | BoxOpened | OrderPacked | OrderStopped
+    | ShipmentsRequested | LabelConfirmed | ReprintRequested
 )
 
 

@@ -21,6 +21,7 @@ from station.domain.commands import (
     Command,
 )
 from station.domain.effects import Decision
+from station.domain.labels import confirm_label
 from station.domain.scan import ScanError, ScannedCode, parse_scan
 from station.domain.state import (
     ORDER_PHASES,
@@ -48,12 +49,14 @@ class PackFlow:
         gs_aliases: tuple[str, ...] | None = None,
         today: Callable[[], date] = date.today,
         default_box: str = "",
+        confirm_labels: bool = False,
     ) -> None:
         self.lookup = lookup
         self.policy = policy or WeightPolicy()
         self.gs_aliases = gs_aliases
         self.today = today
         self.default_box = default_box
+        self.confirm_labels = confirm_labels
 
     # ------------------------------------------------------------------ scans
     def handle_scan(self, state: PackState, text: str) -> Decision:
@@ -82,6 +85,8 @@ class PackFlow:
             d = self._serial(state, scan)
         elif state.phase == Phase.SCANNING:
             d = self._item(state, scan)
+        elif state.phase == Phase.AWAIT_LABEL:
+            d = self._label(state, scan)
         elif state.phase in (Phase.WEIGHING, Phase.WEIGHT_REJECTED):
             d = _reject(state, "item", "waiting_for_weight", _weigh_hint(state))
         else:  # AWAIT_REASON
@@ -293,6 +298,16 @@ class PackFlow:
         pending.serial = value
         return self._advance_unit(state, pending, "serial")
 
+    def _label(self, state: PackState, scan: ScannedCode) -> Decision:
+        d = confirm_label(state, scan, self.lookup)
+        if d.accepted and all(label.confirmed for label in state.labels):
+            order = state.order
+            assert order is not None
+            d.effects.append(fx.OrderPacked(order, _weights(state)))
+            d.message += f" Order {order.order_number} packed."
+            _reset_order(state)
+        return d
+
     def _box(self, state: PackState, code: str) -> Decision:
         if state.phase not in (Phase.SCANNING, Phase.IDLE) or state.package is None:
             return _reject(state, "box", "command_not_allowed", "Choose the box while packing.")
@@ -344,6 +359,11 @@ class PackFlow:
             return _accept("command", "Re-weighing: place the parcel on the scale.")
         if cmd == Command.BACK:
             return self._back(state)
+        if cmd == Command.REPRINT:
+            if state.phase != Phase.AWAIT_LABEL or state.order is None:
+                return _not_now(state, "Labels can be reprinted while the station asks for them.")
+            return _accept("command", "Printing the labels again.",
+                           [fx.ReprintRequested(state.order)])
         reason = OVERRIDE_REASONS.get(cmd)
         if reason is None or state.phase != Phase.AWAIT_REASON:
             return _not_now(state, "No override is waiting for a reason.")
@@ -438,8 +458,12 @@ class PackFlow:
         assert order is not None
         state.scale_must_clear = True
         if order.complete:
-            packages = tuple((p.index, p.weight_g) for p in state.packages)
-            effects.append(fx.OrderPacked(order, packages))
+            effects.append(fx.ShipmentsRequested(order, _weights(state)))
+            if self.confirm_labels:
+                state.phase = Phase.AWAIT_LABEL
+                many = "s" if len(state.packages) > 1 else ""
+                return _accept("command", f"{msg} Scan the shipping label{many}.", effects)
+            effects.append(fx.OrderPacked(order, _weights(state)))
             _reset_order(state)
             return _accept("command", f"{msg} Order {order.order_number} packed.", effects)
         nxt = PackageState(index=len(state.packages) + 1)
@@ -451,7 +475,12 @@ class PackFlow:
 
 
 
+def _weights(state: PackState) -> tuple[tuple[int, float | None], ...]:
+    return tuple((p.index, p.weight_g) for p in state.packages)
+
+
 def _reset_order(state: PackState) -> None:
+    state.labels = []
     state.order = None
     state.packages = []
     state.pending = None
@@ -504,4 +533,7 @@ def prompt(state: PackState) -> str:
         return "Place the parcel on the scale"
     if phase == Phase.WEIGHT_REJECTED:
         return "Re-weigh (CMD:REWEIGH) or supervisor override"
+    if phase == Phase.AWAIT_LABEL:
+        done = sum(label.confirmed for label in state.labels)
+        return f"Scan the shipping label ({done}/{len(state.labels)})"
     return "Supervisor: scan a reason code"

@@ -22,6 +22,7 @@ class Phase(StrEnum):
     WEIGHING = "weighing"
     WEIGHT_REJECTED = "weight_rejected"
     AWAIT_REASON = "await_reason"
+    AWAIT_LABEL = "await_label"  # every box accepted; each printed label is to be scanned
 
 
 ORDER_PHASES = frozenset(Phase) - {Phase.LOGGED_OUT, Phase.IDLE}
@@ -161,6 +162,16 @@ class PendingUnit:
 
 
 @dataclass(slots=True)
+class LabelState:
+    """The shipping label of one parcel, as the packer must scan it back."""
+
+    index: int
+    tracking_number: str
+    sscc: str | None = None
+    confirmed: bool = False
+
+
+@dataclass(slots=True)
 class PackState:
     station_id: str
     phase: Phase = Phase.LOGGED_OUT
@@ -173,6 +184,7 @@ class PackState:
     last_weight: WeightVerdict | None = None
     # An accepted parcel is still on the scale: no weight counts until it reads empty.
     scale_must_clear: bool = False
+    labels: list[LabelState] = field(default_factory=list)  # this order's, once made
 
     @property
     def package(self) -> PackageState | None:
@@ -196,5 +208,9 @@ class Lookup(Protocol):
     def product_by_keys(self, keys: tuple[str, ...]) -> ProductRef | None: ...
 
     def serial_in_use(self, product_id: int, serial: str) -> bool: ...
+
+    def label_owner(self, code: str) -> str | None:
+        """Return the order number whose shipping label has this tracking number or SSCC."""
+        ...
 
     def box_by_code(self, code: str) -> BoxInfo | None: ...

@@ -8,10 +8,11 @@ from datetime import date
 import pytest
 
 from station.domain import effects as fx
-from station.domain.barcodes import normalize_catalogue_barcode
+from station.domain.barcodes import gs1_check_digit, normalize_catalogue_barcode
 from station.domain.flow import PackFlow
 from station.domain.state import (
     BoxInfo,
+    LabelState,
     LineState,
     OrderLookup,
     OrderState,
@@ -41,6 +42,7 @@ class FakeLookup:
     products: dict[str, ProductRef] = field(default_factory=dict)
     used_serials: set[tuple[int, str]] = field(default_factory=set)
     boxes: dict[str, BoxInfo] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
 
     def packer_by_badge(self, badge_id):
         return self.packers.get(badge_id)
@@ -62,6 +64,9 @@ class FakeLookup:
 
     def box_by_code(self, code):
         return self.boxes.get(code)
+
+    def label_owner(self, code):
+        return self.labels.get(code)
 
 
 def make_order() -> OrderState:
@@ -232,7 +237,7 @@ def test_completion_then_weight_accepted(flow):
     d = flow.handle_weight(state, 1350.0 + 40)
     assert d.accepted
     kinds = [type(e) for e in d.effects]
-    assert kinds == [fx.WeightJudged, fx.OrderPacked]
+    assert kinds == [fx.WeightJudged, fx.ShipmentsRequested, fx.OrderPacked]
     assert state.phase == Phase.IDLE and state.order is None
 
 
@@ -373,3 +378,50 @@ def test_default_box_applies_to_every_new_box(lookup):
     d = flow.handle_weight(state, 500.0)
     assert [type(e) for e in d.effects][-2:] == [fx.BoxOpened, fx.BoxSelected]
     assert state.package.index == 2 and state.package.box.code == "M"
+
+
+def _labels_made(state, d):
+    """Do what the application does with ShipmentsRequested: give each parcel its label."""
+    made = next(e for e in d.effects if isinstance(e, fx.ShipmentsRequested))
+    def sscc(i):
+        body = f"00614141{i:09d}"
+        return body + str(gs1_check_digit(body))
+
+    state.labels = [LabelState(i, f"PB{i:08d}5DE", sscc(i)) for i, _ in made.packages]
+
+
+def test_scan_to_confirm_refuses_a_label_of_another_parcel(lookup):
+    flow = PackFlow(lookup, WeightPolicy(tolerance_g=20, tolerance_pct=5),
+                    today=lambda: date(2023, 1, 1), confirm_labels=True)
+    lookup.labels["PB99999999DE"] = "SO-77"
+    state = opened(flow)
+    scan_all(flow, state, MUG, MUG, "CMD:NEW-BOX")
+    flow.handle_weight(state, 700.0)
+    flow.scale_cleared(state)
+    pack_rest = scan_all(flow, state, SHIRT, PHONE, "SN-1", VITAMIN, "230710")
+    assert all(x.accepted for x in pack_rest)
+    d = flow.handle_weight(state, 500.0)
+    assert d.accepted and state.phase == Phase.AWAIT_LABEL
+    assert not any(isinstance(e, fx.OrderPacked) for e in d.effects)
+    _labels_made(state, d)
+    assert flow.handle_scan(state, "PB99999999DE").reason == "label_of_other_order"
+    assert flow.handle_scan(state, MUG).reason == "label_mismatch"
+    assert state.phase == Phase.AWAIT_LABEL
+    assert flow.handle_scan(state, "CMD:REPRINT").effects[0] == fx.ReprintRequested(state.order)
+    d = flow.handle_scan(state, "pb00000002 5de")  # HRI typed with spaces, any case
+    assert d.accepted and d.effects == [fx.LabelConfirmed(2, "PB000000025DE")]
+    assert d.prompt == "Scan the shipping label (1/2)"
+    assert flow.handle_scan(state, "PB000000025DE").reason == "label_already_scanned"
+    sscc = state.labels[0].sscc
+    d = flow.handle_scan(state, f"]C100{sscc}")  # the SSCC barcode counts as well
+    assert d.accepted and isinstance(d.effects[-1], fx.OrderPacked)
+    assert state.phase == Phase.IDLE and state.labels == []
+
+
+def test_without_scan_to_confirm_the_order_closes_with_its_labels(flow):
+    state = opened(flow)
+    pack_all_but_weight(flow, state)
+    d = flow.handle_weight(state, 1200.0)
+    kinds = [type(e) for e in d.effects]
+    assert kinds == [fx.WeightJudged, fx.ShipmentsRequested, fx.OrderPacked]
+    assert flow.handle_scan(state, "CMD:REPRINT").reason == "command_not_allowed"
