@@ -26,7 +26,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from drivers.scale.base import ScaleState, Weight
+from drivers.scale.base import Weight
 from drivers.scale.continuous import (
     ContinuousFormat,
     Reading,
@@ -42,12 +42,19 @@ from drivers.scale.errors import (
     ScaleTimeoutError,
     ScaleUnderloadError,
 )
-from drivers.scale.link import LineBuffer, Overlong, ScaleLink, StateListener, protocol_error_for
+from drivers.scale.link import (
+    LineBuffer,
+    LinkedScale,
+    Overlong,
+    ScaleLink,
+    StateListener,
+    protocol_error_for,
+)
 
 __all__ = ["ContinuousScale"]
 
 
-class ContinuousScale:
+class ContinuousScale(LinkedScale):
     """A continuous-output ASCII scale at a pyserial URL (thread-safe)."""
 
     def __init__(
@@ -64,32 +71,6 @@ class ContinuousScale:
         self.garbage_lines = 0  # lines that did not fit the format, in all
         self._link = ScaleLink(url, baudrate=baudrate, on_state=on_state)
         self._lines = LineBuffer(max_line_bytes, resync=True)
-
-    # ------------------------------------------------------------- connection
-    @property
-    def is_open(self) -> bool:
-        """True while a stream to the scale is open."""
-        return self._link.is_open
-
-    @property
-    def state(self) -> ScaleState:
-        """The link state the last call left."""
-        return self._link.state
-
-    def open(self) -> None:
-        """Open the stream (no-op if open); raise `ScaleConnectionError` if it cannot be."""
-        self._link.open()
-
-    def close(self) -> None:
-        """Close the stream (no-op if closed)."""
-        self._link.close()
-
-    def __enter__(self) -> ContinuousScale:
-        self.open()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     # --------------------------------------------------------------- readings
     def read(self, timeout_s: float | None = None) -> Reading:
@@ -116,9 +97,6 @@ class ContinuousScale:
         self._send(self.format.tare_command, "tare")
 
     # ----------------------------------------------------------------- helpers
-    def _deadline(self, timeout_s: float | None) -> float:
-        return time.monotonic() + (self.timeout_s if timeout_s is None else timeout_s)
-
     def _send(self, command: bytes | None, what: str) -> None:
         if command is None:
             raise ScaleCommandError(f"{what}: the {self.format.name} format takes no commands")

@@ -33,14 +33,21 @@ from collections import deque
 from dataclasses import dataclass
 from decimal import Decimal
 
-from drivers.scale.base import ScaleState, Weight
+from drivers.scale.base import Weight
 from drivers.scale.errors import (
     ScaleBusyError,
     ScaleMotionError,
     ScaleProtocolError,
     ScaleTimeoutError,
 )
-from drivers.scale.link import LineBuffer, Overlong, ScaleLink, StateListener, protocol_error_for
+from drivers.scale.link import (
+    LineBuffer,
+    LinkedScale,
+    Overlong,
+    ScaleLink,
+    StateListener,
+    protocol_error_for,
+)
 from drivers.scale.mtsics import (
     QUIRKS,
     ErrorReply,
@@ -70,7 +77,7 @@ class ScaleIdentity:
     serial_number: str
 
 
-class MtSicsScale:
+class MtSicsScale(LinkedScale):
     """An MT-SICS scale at a pyserial URL (request/response, thread-safe)."""
 
     def __init__(
@@ -92,32 +99,11 @@ class MtSicsScale:
         self._stream: WeightStream | None = None
 
     # ------------------------------------------------------------- connection
-    @property
-    def is_open(self) -> bool:
-        """True while a stream to the scale is open."""
-        return self._link.is_open
-
-    @property
-    def state(self) -> ScaleState:
-        """The link state the last call left."""
-        return self._link.state
-
-    def open(self) -> None:
-        """Open the stream (no-op if open); raise `ScaleConnectionError` if it cannot be."""
-        self._link.open()
-
     def close(self) -> None:
         """Close the stream (no-op if closed); a running `stream()` ends."""
         with self._link.lock:
             self._stream = None
             self._link.close()
-
-    def __enter__(self) -> MtSicsScale:
-        self.open()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     # ---------------------------------------------------------------- commands
     def weight_immediate(self) -> Weight:
@@ -131,7 +117,7 @@ class MtSicsScale:
         A dynamic answer is never returned: `S` is asked again until the deadline, then
         `ScaleMotionError` is raised.
         """
-        deadline = time.monotonic() + (self.timeout_s if timeout_s is None else timeout_s)
+        deadline = self._deadline(timeout_s)
         while True:
             weight = self._weight("S", timeout_s=max(deadline - time.monotonic(), 0.0))
             if weight.stable:
@@ -202,7 +188,7 @@ class MtSicsScale:
         self, cmd: str, args: tuple[object, ...], timeout_s: float | None, *, check: bool = True
     ) -> tuple[Reply, str]:
         frame = encode_command(cmd, *args)
-        deadline = time.monotonic() + (self.timeout_s if timeout_s is None else timeout_s)
+        deadline = self._deadline(timeout_s)
         with self._link.session(cmd) as link:
             if self._stream is not None:
                 raise ScaleBusyError(f"{cmd}: a weight stream (SIR) is running; stop it first")

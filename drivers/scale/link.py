@@ -11,6 +11,9 @@ its work inside `with link.session("CMD"):`, which
    `DISCONNECTED` when the stream is closed or lost. Weighing conditions (overload, motion,
    a rejected command) leave the link `CONNECTED`: the scale answered properly.
 
+`LinkedScale` gives a device built on a link (as `_link`) its connection methods: `is_open`,
+`state`, `open()`, `close()`, `with` (opens, then closes) and `_deadline()`.
+
 `LineBuffer` frames terminator-ended lines out of a byte stream with a bound on the length
 of one line: a longer line is reported as `Overlong` and skipped up to its terminator.
 """
@@ -23,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 from drivers.scale.base import ScaleState
 from drivers.scale.errors import ScaleConnectionError, ScaleProtocolError, ScaleTimeoutError
@@ -36,7 +39,7 @@ from drivers.transport import (
     write_all,
 )
 
-__all__ = ["LineBuffer", "Overlong", "ScaleLink", "protocol_error_for"]
+__all__ = ["LineBuffer", "LinkedScale", "Overlong", "ScaleLink", "protocol_error_for"]
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +138,42 @@ class ScaleLink:
                 self._on_state(state, detail)
             except Exception:  # a listener's bug must not break weighing
                 log.exception("scale %s: state listener failed", self.url)
+
+
+class LinkedScale:
+    """The connection half of a scale device that owns a `ScaleLink` as `_link`."""
+
+    _link: ScaleLink
+    timeout_s: float
+
+    @property
+    def is_open(self) -> bool:
+        """True while a stream to the scale is open."""
+        return self._link.is_open
+
+    @property
+    def state(self) -> ScaleState:
+        """The link state the last call left."""
+        return self._link.state
+
+    def open(self) -> None:
+        """Open the stream (no-op if open); raise `ScaleConnectionError` if it cannot be."""
+        self._link.open()
+
+    def close(self) -> None:
+        """Close the stream (no-op if closed)."""
+        self._link.close()
+
+    def __enter__(self) -> Self:
+        self.open()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _deadline(self, timeout_s: float | None) -> float:
+        """Return the monotonic deadline `timeout_s` from now (None: the device's timeout)."""
+        return time.monotonic() + (self.timeout_s if timeout_s is None else timeout_s)
 
 
 @dataclass(frozen=True, slots=True)

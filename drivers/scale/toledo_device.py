@@ -24,14 +24,14 @@ from __future__ import annotations
 
 import time
 
-from drivers.scale.base import ScaleState, Weight
+from drivers.scale.base import Weight
 from drivers.scale.errors import (
     ScaleCommandError,
     ScaleMotionError,
     ScaleProtocolError,
     ScaleTimeoutError,
 )
-from drivers.scale.link import ScaleLink, StateListener
+from drivers.scale.link import LinkedScale, ScaleLink, StateListener
 from drivers.scale.mtsics import to_grams
 from drivers.scale.toledo import (
     PROFILES,
@@ -50,7 +50,7 @@ from drivers.scale.toledo import (
 __all__ = ["ToledoScale"]
 
 
-class ToledoScale:
+class ToledoScale(LinkedScale):
     """A Toledo 8217/8213 scale at a pyserial URL (request/response, thread-safe)."""
 
     def __init__(
@@ -70,32 +70,6 @@ class ToledoScale:
         serial_kw = {"bytesize": 7, "parity": "E", "stopbits": 1}
         self._link = ScaleLink(url, baudrate=baudrate, serial_kw=serial_kw, on_state=on_state)
 
-    # ------------------------------------------------------------- connection
-    @property
-    def is_open(self) -> bool:
-        """True while a stream to the scale is open."""
-        return self._link.is_open
-
-    @property
-    def state(self) -> ScaleState:
-        """The link state the last call left."""
-        return self._link.state
-
-    def open(self) -> None:
-        """Open the stream (no-op if open); raise `ScaleConnectionError` if it cannot be."""
-        self._link.open()
-
-    def close(self) -> None:
-        """Close the stream (no-op if closed)."""
-        self._link.close()
-
-    def __enter__(self) -> ToledoScale:
-        self.open()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
     # ---------------------------------------------------------------- commands
     def weight_immediate(self) -> Weight:
         """Return the weight (`W`); raise what the status says if the scale sends none."""
@@ -110,7 +84,7 @@ class ToledoScale:
 
     def weight_stable(self, timeout_s: float | None = None) -> Weight:
         """Return a weight once the load is stable; `ScaleMotionError` after `timeout_s`."""
-        deadline = time.monotonic() + (self.timeout_s if timeout_s is None else timeout_s)
+        deadline = self._deadline(timeout_s)
         while True:
             try:
                 return self.weight_immediate()
@@ -136,7 +110,7 @@ class ToledoScale:
     def ask(self, cmd: str, timeout_s: float | None = None) -> tuple[Frame, str]:
         """Send one command letter; return its parsed frame and the frame text (no STX/CR)."""
         data = encode_command(cmd)
-        deadline = time.monotonic() + (self.timeout_s if timeout_s is None else timeout_s)
+        deadline = self._deadline(timeout_s)
         with self._link.session(cmd) as link:
             link.discard()
             link.write(data)

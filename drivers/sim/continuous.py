@@ -18,15 +18,16 @@ URL on its first stdout line, then reads control lines from stdin (`help` lists 
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import sys
-import threading
 from decimal import Decimal
+from functools import partial
 
 from drivers.scale.continuous import PRESETS, UNITS, Reading, ReadingState, encode_line
-from drivers.sim.cli import parse_listen, serve
-from drivers.sim.wire import Kind, WireServer
+from drivers.sim.base import WireSimulator
+from drivers.sim.cli import count, listen_parser, parse_args, serve, switch
+from drivers.sim.load import SimLoad, load_control
+from drivers.sim.wire import Kind
 
 __all__ = ["SimContinuous", "main"]
 
@@ -34,7 +35,7 @@ DEFAULT_DECIMALS = {"g": 1, "kg": 3, "mg": 0, "t": 3, "lb": 2, "oz": 1}
 GARBAGE = b"\x15\xfe#?*GARBAGE*\xff\r\n"
 
 
-class SimContinuous:
+class SimContinuous(SimLoad, WireSimulator):
     """Simulated continuous-output scale; `url` is a pyserial URL for `ContinuousScale`."""
 
     def __init__(
@@ -45,63 +46,21 @@ class SimContinuous:
             raise ValueError(f"preset must be one of {sorted(PRESETS)}")
         if unit not in UNITS:
             raise ValueError(f"unit must be one of {sorted(UNITS)}")
+        super().__init__()
         self.format = PRESETS[preset]
         self.unit = unit
         self.decimals = DEFAULT_DECIMALS[unit] if decimals is None else decimals
         self.capacity_g = Decimal(str(capacity_g))
         self.commands_received: list[str] = []
         self.lines_sent = 0
-        self._cond = threading.Condition()
         self._period = 1.0 / rate_hz
-        self._gross = self._zero = self._tare = Decimal(0)
-        self._unstable = self._over = self._under = self._paused = self._endless = False
+        self._paused = self._endless = False
         self._garbage = 0
         self._raw: list[bytes] = []
-        self._stopped = False
         self._rx = bytearray()  # I/O thread only
-        self._server = WireServer(kind, port=port, on_data=self._on_data, name="sim-continuous")
-        self.url = self._server.url
-        self._thread = threading.Thread(target=self._stream, name="sim-continuous", daemon=True)
-        self._thread.start()
-
-    @classmethod
-    def on_pty(cls, **kw) -> SimContinuous:
-        """Start a simulator on a new pty; `url` is a stable path to its slave end."""
-        return cls("pty", **kw)
-
-    @classmethod
-    def on_tcp(cls, port: int = 0, **kw) -> SimContinuous:
-        """Start a simulator on 127.0.0.1:`port` (0: any free port); `url` is `socket://...`."""
-        return cls("tcp", port=port, **kw)
-
-    def __enter__(self) -> SimContinuous:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+        self._listen(kind, port, "continuous", on_data=self._on_data, worker=self._stream)
 
     # --------------------------------------------------------------- control
-    def place(self, grams: float) -> None:
-        """Put a load of `grams` (gross) on the scale; clears forced overload/underload."""
-        with self._cond:
-            self._gross = Decimal(str(grams))
-            self._over = self._under = False
-
-    def set_unstable(self, unstable: bool) -> None:
-        """Make the load sway (True) or settle (False)."""
-        with self._cond:
-            self._unstable = unstable
-
-    def overload(self, on: bool = True) -> None:
-        """Send overload lines until `place()` or `overload(False)`."""
-        with self._cond:
-            self._over, self._under = on, False
-
-    def underload(self, on: bool = True) -> None:
-        """Send underload lines until `place()` or `underload(False)`."""
-        with self._cond:
-            self._under, self._over = on, False
-
     def pause(self, on: bool = True) -> None:
         """Stop sending (True) or resume (False)."""
         with self._cond:
@@ -134,39 +93,11 @@ class SimContinuous:
         with self._cond:
             self._period = 1.0 / rate_hz
 
-    def drop_connection(self) -> None:
-        """Drop the client connection (TCP) or hang up the pty."""
-        self._server.drop()
-
-    def wait_for_client(self, min_connections: int = 1, timeout: float = 5.0) -> bool:
-        """Wait for a TCP client (see `WireServer.wait_for_client`)."""
-        return self._server.wait_for_client(min_connections, timeout)
-
     def wait_for_lines(self, count: int, timeout: float = 5.0) -> bool:
         """Wait until `count` more lines have been sent."""
         with self._cond:
             target = self.lines_sent + count
             return self._cond.wait_for(lambda: self.lines_sent >= target, timeout)
-
-    def wait_for_commands(self, count: int, timeout: float = 5.0) -> bool:
-        """Wait until `count` commands in all have been received."""
-        with self._cond:
-            return self._cond.wait_for(lambda: len(self.commands_received) >= count, timeout)
-
-    @property
-    def tare_g(self) -> float:
-        """The tare held, in grams."""
-        return float(self._tare)
-
-    def stop(self) -> None:
-        """Stop sending and close everything (idempotent)."""
-        with self._cond:
-            if self._stopped:
-                return
-            self._stopped = True
-            self._cond.notify_all()
-        self._thread.join(5)
-        self._server.stop()
 
     # ----------------------------------------------------------------- wire
     def _stream(self) -> None:
@@ -232,41 +163,32 @@ place GRAMS | unstable on|off | overload [on|off] | underload [on|off] | pause [
 garbage [N] | overlong [on|off] | raw HEX | rate HZ | drop | commands | help | quit"""
 
 
-def _control(sim: SimContinuous, words: list[str]) -> str:
-    """Apply one control line; return the answer to print."""
+def _control(sim: SimContinuous, words: list[str], _line: str = "") -> str | None:
+    """Apply one control line; return the answer to print (None: unknown)."""
     name, args = words[0], words[1:]
-    on = not args or args[0] in ("on", "1", "true", "yes")
     actions = {
-        "place": lambda: sim.place(float(args[0])),
-        "unstable": lambda: sim.set_unstable(on),
-        "overload": lambda: sim.overload(on),
-        "underload": lambda: sim.underload(on),
-        "pause": lambda: sim.pause(on),
-        "garbage": lambda: sim.garbage(int(args[0]) if args else 1),
-        "overlong": lambda: sim.overlong(on),
+        "pause": lambda: sim.pause(switch(args)),
+        "garbage": lambda: sim.garbage(count(args)),
+        "overlong": lambda: sim.overlong(switch(args)),
         "raw": lambda: sim.send_raw(bytes.fromhex("".join(args))),
         "rate": lambda: sim.set_rate(float(args[0])),
         "drop": sim.drop_connection,
     }
-    if name == "commands":
-        return f"ok {len(sim.commands_received)}"
     if name not in actions:
-        return f"error: unknown control {name!r} (try help)"
+        return load_control(sim, name, args)
     actions[name]()
     return "ok"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the simulator until stdin closes or says `quit`."""
-    parser = argparse.ArgumentParser(prog="python -m drivers.sim.continuous", description=__doc__)
-    parser.add_argument("--listen", default="tcp:0", help="tcp:PORT (0: any free port) or pty")
+    parser = listen_parser("continuous", __doc__)
     parser.add_argument("--preset", default="cas", choices=sorted(PRESETS))
     parser.add_argument("--unit", default="kg", choices=sorted(UNITS))
     parser.add_argument("--rate", type=float, default=10.0, help="lines per second")
-    args = parser.parse_args(argv)
-    kind, port = parse_listen(parser, args.listen)
+    args, kind, port = parse_args(parser, argv)
     sim = SimContinuous(kind, port=port, preset=args.preset, unit=args.unit, rate_hz=args.rate)
-    return serve(sim, lambda words, _line: _control(sim, words), HELP)
+    return serve(sim, partial(_control, sim), HELP)
 
 
 if __name__ == "__main__":

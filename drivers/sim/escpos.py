@@ -34,12 +34,11 @@ prints the URL on its first stdout line, then reads control lines from stdin (`h
 
 from __future__ import annotations
 
-import argparse
 import queue
 import sys
-import threading
 import time
 from dataclasses import dataclass
+from functools import partial
 
 from drivers.receipt_printer.elements import (
     Cut,
@@ -61,7 +60,9 @@ from drivers.receipt_printer.protocol import (
     encode_paper_status,
     encode_printer_status,
 )
-from drivers.sim.wire import Kind, WireServer
+from drivers.sim.base import FaultCounters, WireSimulator
+from drivers.sim.cli import FAULT_HELP, fault_control, listen_parser, parse_args, serve, switch
+from drivers.sim.wire import Kind
 
 __all__ = ["ReceivedJob", "SimEscPosPrinter", "main"]
 
@@ -104,46 +105,24 @@ class ReceivedJob:
         return bool(self.elements) and isinstance(self.elements[-1], Cut)
 
 
-class SimEscPosPrinter:
+class SimEscPosPrinter(FaultCounters, WireSimulator):
     """Simulated ESC/POS receipt printer; `url` is a pyserial URL for the driver."""
 
     def __init__(
         self, kind: Kind = "tcp", *, port: int = 0, idle_gap_s: float | None = 1.0,
     ) -> None:
+        super().__init__()
         self.idle_gap_s = idle_gap_s
         self.status_requests: list[int] = []
         self._jobs: list[ReceivedJob] = []
-        self._cond = threading.Condition()
         self._paper = PaperStatus.OK
         self._cover_open = self._cutter_error = False
-        self._dont_answer = self._garbage = 0
-        self._delay_s = 0.0
-        self._stopped = False
         self._parser = JobParser()
         self._elements: list[Element] = []  # of the current job
         self._job_generation: int | None = None
         self._last_rx = 0.0
         self._inbox: queue.Queue = queue.Queue()
-        self._server = WireServer(kind, port=port, on_data=self._on_data, name="sim-escpos")
-        self.url = self._server.url
-        self._worker = threading.Thread(target=self._serve, name="sim-escpos", daemon=True)
-        self._worker.start()
-
-    @classmethod
-    def on_pty(cls, **kw) -> SimEscPosPrinter:
-        """Start a simulator on a new pty; `url` is a stable path to its slave end."""
-        return cls("pty", **kw)
-
-    @classmethod
-    def on_tcp(cls, port: int = 0, **kw) -> SimEscPosPrinter:
-        """Start a simulator on 127.0.0.1:`port` (0: any free port); `url` is `socket://...`."""
-        return cls("tcp", port=port, **kw)
-
-    def __enter__(self) -> SimEscPosPrinter:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+        self._listen(kind, port, "escpos", on_data=self._on_data, worker=self._serve)
 
     # --------------------------------------------------------------- control
     def set_paper(self, paper: PaperStatus) -> None:
@@ -185,24 +164,9 @@ class SimEscPosPrinter:
 
     def drop_connection(self) -> None:
         """Drop the client connection (TCP) or hang up the pty; ends the current job."""
-        self._server.drop()
+        super().drop_connection()
         with self._cond:
             self._end_job("drop")
-
-    def dont_answer(self, n: int = 1) -> None:
-        """Ignore the next `n` status requests."""
-        with self._cond:
-            self._dont_answer += n
-
-    def answer_garbage(self, n: int = 1) -> None:
-        """Answer the next `n` status requests with bytes that are not a status byte."""
-        with self._cond:
-            self._garbage += n
-
-    def slow(self, seconds: float) -> None:
-        """Delay every status answer by `seconds` (0 for normal speed)."""
-        with self._cond:
-            self._delay_s = seconds
 
     @property
     def jobs(self) -> list[ReceivedJob]:
@@ -210,35 +174,17 @@ class SimEscPosPrinter:
         with self._cond:
             return list(self._jobs)
 
-    @property
-    def connections(self) -> int:
-        """How many TCP clients have connected so far."""
-        return self._server.connections
-
-    def wait_for_client(self, min_connections: int = 1, timeout: float = 5.0) -> bool:
-        """Wait for a TCP client (see `WireServer.wait_for_client`)."""
-        return self._server.wait_for_client(min_connections, timeout)
-
     def wait_for_jobs(self, count: int, timeout: float = 5.0) -> bool:
         """Wait until `count` jobs in all have been received."""
-        with self._cond:
-            return self._cond.wait_for(lambda: len(self._jobs) >= count, timeout)
+        return self._wait_until(lambda: len(self._jobs) >= count, timeout)
 
     def wait_for_status_requests(self, count: int, timeout: float = 5.0) -> bool:
         """Wait until `count` status requests in all have been received."""
-        with self._cond:
-            return self._cond.wait_for(lambda: len(self.status_requests) >= count, timeout)
+        return self._wait_until(lambda: len(self.status_requests) >= count, timeout)
 
     def stop(self) -> None:
         """Stop serving, end the current job and close everything (idempotent)."""
-        with self._cond:
-            if self._stopped:
-                return
-            self._stopped = True
-            self._cond.notify_all()
-        self._inbox.put(None)
-        self._server.stop()
-        self._worker.join(5)
+        super().stop()
         with self._cond:
             self._end_job("stop")
 
@@ -310,12 +256,10 @@ class SimEscPosPrinter:
                 continue
             n, generation = item
             with self._cond:
-                if self._dont_answer:
-                    self._dont_answer -= 1
+                if self._take_silence():
                     continue
-                garbage = self._garbage > 0
-                self._garbage -= garbage
-                if self._delay_s and self._cond.wait_for(lambda: self._stopped, self._delay_s):
+                garbage = self._take_garbage()
+                if self._wait_slow():
                     return
                 reply = GARBAGE if garbage else self._status_byte(n)
             self._server.send(reply, generation=generation)
@@ -334,9 +278,9 @@ class SimEscPosPrinter:
         return encode_paper_status(self._paper)
 
 
-HELP = """\
+HELP = f"""\
 paper ok|near_end|out | cover open|closed | cutter_error on|off | clear | clear_jobs
-drop | dont_answer [N] | garbage [N] | slow SECONDS | jobs | job [INDEX] | help | quit"""
+{FAULT_HELP} | jobs | job [INDEX] | help | quit"""
 
 
 def _describe(job: ReceivedJob) -> str:
@@ -344,10 +288,10 @@ def _describe(job: ReceivedJob) -> str:
             f" qr={[q.decode('utf-8', 'replace') for q in job.qr_codes]} text={job.text!r}")
 
 
-def _control(sim: SimEscPosPrinter, words: list[str]) -> str:
-    """Apply one control line; return the answer to print."""
+def _control(sim: SimEscPosPrinter, words: list[str], _line: str = "") -> str | None:
+    """Apply one control line; return the answer to print (None: unknown)."""
     name, args = words[0], words[1:]
-    on = not args or args[0] in ("on", "open", "1", "true", "yes")
+    on = switch(args, ("on", "open", "1", "true", "yes"))
     if name == "paper":
         sim.set_paper(PaperStatus(args[0]))
     elif name == "cover":
@@ -358,56 +302,24 @@ def _control(sim: SimEscPosPrinter, words: list[str]) -> str:
         sim.clear()
     elif name == "clear_jobs":
         sim.clear_jobs()
-    elif name == "drop":
-        sim.drop_connection()
-    elif name == "dont_answer":
-        sim.dont_answer(int(args[0]) if args else 1)
-    elif name == "garbage":
-        sim.answer_garbage(int(args[0]) if args else 1)
-    elif name == "slow":
-        sim.slow(float(args[0]))
     elif name == "jobs":
         return f"ok {len(sim.jobs)}"
     elif name == "job":
         jobs = sim.jobs
         return _describe(jobs[int(args[0]) if args else -1]) if jobs else "error: no job yet"
-    elif name == "help":
-        return HELP
-    else:
-        return f"error: unknown control {name!r} (try help)"
+    elif not fault_control(sim, name, args):
+        return None
     return "ok"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the simulator until stdin closes or says `quit`."""
-    parser = argparse.ArgumentParser(prog="python -m drivers.sim.escpos", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--listen", default="tcp:0", help="tcp:PORT (0: any free port) or pty")
+    parser = listen_parser("escpos", __doc__)
     parser.add_argument("--idle-gap", type=float, default=1.0,
                         help="end a job after this many idle seconds (0: never)")
-    args = parser.parse_args(argv)
-    idle_gap = args.idle_gap or None
-    if args.listen == "pty":
-        sim = SimEscPosPrinter.on_pty(idle_gap_s=idle_gap)
-    elif args.listen.startswith("tcp:"):
-        sim = SimEscPosPrinter.on_tcp(int(args.listen[4:]), idle_gap_s=idle_gap)
-    else:
-        parser.error("--listen must be tcp:PORT or pty")
-    try:
-        print(sim.url, flush=True)
-        for raw in sys.stdin:
-            words = raw.split()
-            if not words:
-                continue
-            if words[0] in ("quit", "exit"):
-                break
-            try:
-                print(_control(sim, words), flush=True)
-            except (ValueError, IndexError) as exc:
-                print(f"error: {exc}", flush=True)
-    finally:
-        sim.stop()
-    return 0
+    args, kind, port = parse_args(parser, argv)
+    sim = SimEscPosPrinter(kind, port=port, idle_gap_s=args.idle_gap or None)
+    return serve(sim, partial(_control, sim), HELP)
 
 
 if __name__ == "__main__":

@@ -23,17 +23,18 @@ stdout line, then reads control lines from stdin (`help` lists them).
 
 from __future__ import annotations
 
-import argparse
 import heapq
 import itertools
 import sys
-import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
-from drivers.sim.wire import Kind, WireServer
+from drivers.sim.base import FaultCounters, WireSimulator
+from drivers.sim.cli import FAULT_HELP, listen_parser, parse_args, serve, tray_control
+from drivers.sim.wire import Kind
 from drivers.vlm.errors import VlmProtocolError
 from drivers.vlm.kardex import DIALECTS, Dialect, Telegram, dialect_named, encode_reply, parse_task
 
@@ -49,7 +50,7 @@ class _Tray:
     stage: str = "travelling"  # then "present", "confirmed"
 
 
-class SimKardexVlm:
+class SimKardexVlm(FaultCounters, WireSimulator):
     """Simulated Kardex VLM controller; `url` is a pyserial URL for the driver."""
 
     def __init__(
@@ -57,6 +58,7 @@ class SimKardexVlm:
         travel_s: float = 0.2, operator_s: float | None = None, confirm_qty: int | None = None,
         acknowledge: bool = True, announce_arrival: bool = True,
     ) -> None:
+        super().__init__()
         self.dialect = dialect_named(dialect)
         self.travel_s = travel_s
         self.operator_s = operator_s
@@ -65,27 +67,14 @@ class SimKardexVlm:
         self.announce_arrival = announce_arrival
         self.tasks_received: list[Telegram] = []
         self.garbage_received = 0
-        self._cond = threading.Condition()
         self._tray: _Tray | None = None
         self._returning = False
         self._fail: list[int] = []
-        self._dont_answer = self._garbage = 0
-        self._delay_s = 0.0
-        self._stopped = False
-        self._inbox: deque[bytes] = deque()
+        self._lines: deque[bytes] = deque()
         self._events: list[tuple[float, int, Callable[[], None]]] = []
         self._seq = itertools.count()
         self._rx = bytearray()  # I/O thread only
-        self._server = WireServer(kind, port=port, on_data=self._on_data, name="sim-kardex")
-        self.url = self._server.url
-        self._worker = threading.Thread(target=self._serve, name="sim-kardex", daemon=True)
-        self._worker.start()
-
-    def __enter__(self) -> SimKardexVlm:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+        self._listen(kind, port, "kardex", on_data=self._on_data, worker=self._serve)
 
     # --------------------------------------------------------------- control
     def confirm(self, qty: int | None = None) -> bool:
@@ -104,48 +93,9 @@ class SimKardexVlm:
         with self._cond:
             self._fail += [code] * n
 
-    def dont_answer(self, n: int = 1) -> None:
-        """Ignore the next `n` tasks entirely."""
-        with self._cond:
-            self._dont_answer += n
-
-    def answer_garbage(self, n: int = 1) -> None:
-        """Replace the next `n` telegrams sent with bytes that are not telegrams."""
-        with self._cond:
-            self._garbage += n
-
-    def slow(self, seconds: float) -> None:
-        """Send every telegram `seconds` late (0 for normal speed)."""
-        with self._cond:
-            self._delay_s = seconds
-
-    def drop_connection(self) -> None:
-        """Drop the client connection (TCP) or hang up the pty."""
-        self._server.drop()
-
     def wait_for_tasks(self, count: int, timeout: float = 5.0) -> bool:
         """Wait until `count` tasks in all have been received."""
-        with self._cond:
-            return self._cond.wait_for(lambda: len(self.tasks_received) >= count, timeout)
-
-    def wait_for_client(self, min_connections: int = 1, timeout: float = 5.0) -> bool:
-        """Wait for a TCP client (see `WireServer.wait_for_client`)."""
-        return self._server.wait_for_client(min_connections, timeout)
-
-    @property
-    def connections(self) -> int:
-        """How many TCP clients have connected so far."""
-        return self._server.connections
-
-    def stop(self) -> None:
-        """Stop serving and close everything (idempotent)."""
-        with self._cond:
-            if self._stopped:
-                return
-            self._stopped = True
-            self._cond.notify_all()
-        self._worker.join(5)
-        self._server.stop()
+        return self._wait_until(lambda: len(self.tasks_received) >= count, timeout)
 
     # ----------------------------------------------------------------- wire
     def _on_data(self, data: bytes) -> None:
@@ -159,14 +109,14 @@ class SimKardexVlm:
             lines.append(b"\x00overlong")
         if lines:
             with self._cond:
-                self._inbox.extend(line for line in lines if line)
+                self._lines.extend(line for line in lines if line)
                 self._cond.notify_all()
 
     def _serve(self) -> None:
         with self._cond:
             while not self._stopped:
-                if self._inbox:
-                    self._handle(self._inbox.popleft())
+                if self._lines:
+                    self._handle(self._lines.popleft())
                     continue
                 now = time.monotonic()
                 if self._events and self._events[0][0] <= now:
@@ -187,8 +137,7 @@ class SimKardexVlm:
             return
         self.tasks_received.append(task)
         self._cond.notify_all()
-        if self._dont_answer:
-            self._dont_answer -= 1
+        if self._take_silence():
             return
         codes = self.dialect.codes
         if codes.ping is not None and task.code == codes.ping:
@@ -242,8 +191,7 @@ class SimKardexVlm:
 
     def _reply(self, task: Telegram, code: int) -> None:
         data = encode_reply(replace(task, code=code), self.dialect)
-        if self._garbage:
-            self._garbage -= 1
+        if self._take_garbage():
             data = GARBAGE
         if self._delay_s:
             self._later(self._delay_s, lambda: self._server.send(data))
@@ -251,76 +199,34 @@ class SimKardexVlm:
             self._server.send(data)
 
 
-HELP = """\
-confirm [QTY] | qty N|auto | fail [CODE] | drop | dont_answer [N] | garbage [N] | slow SECONDS
+HELP = f"""\
+confirm [QTY] | qty N|auto | fail [CODE] | {FAULT_HELP}
 travel SECONDS | tasks | tray | help | quit"""
 
 
-def _control(sim: SimKardexVlm, words: list[str]) -> str:
-    """Apply one control line; return the answer to print."""
+def _control(sim: SimKardexVlm, words: list[str], _line: str = "") -> str | None:
+    """Apply one control line; return the answer to print (None: unknown)."""
     name, args = words[0], words[1:]
-    if name == "confirm":
-        return "ok" if sim.confirm(int(args[0]) if args else None) else "error: no tray waiting"
-    if name == "qty":
-        sim.confirm_qty = None if args[0] == "auto" else int(args[0])
-    elif name == "fail":
-        sim.fail_next(int(args[0]) if args else 101)
-    elif name == "drop":
-        sim.drop_connection()
-    elif name == "dont_answer":
-        sim.dont_answer(int(args[0]) if args else 1)
-    elif name == "garbage":
-        sim.answer_garbage(int(args[0]) if args else 1)
-    elif name == "slow":
-        sim.slow(float(args[0]))
-    elif name == "travel":
-        sim.travel_s = float(args[0])
-    elif name == "tasks":
+    if name == "tasks":
         return f"ok {len(sim.tasks_received)}"
-    elif name == "tray":
+    if name == "tray":
         tray = sim.tray
         return "ok none" if tray is None else f"ok {tray[0]} {tray[1]}"
-    elif name == "help":
-        return HELP
-    else:
-        return f"error: unknown control {name!r} (try help)"
-    return "ok"
+    return tray_control(sim, name, args, fail_code=101)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the simulator until stdin closes or says `quit`."""
-    parser = argparse.ArgumentParser(prog="python -m drivers.sim.kardex", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--listen", default="tcp:0", help="tcp:PORT (0: any free port) or pty")
+    parser = listen_parser("kardex", __doc__)
     parser.add_argument("--dialect", default="jmif", choices=sorted(DIALECTS))
     parser.add_argument("--travel", type=float, default=1.0, help="tray travel time, s")
     parser.add_argument("--operator", type=float, default=None,
                         help="confirm automatically this long after arrival, s")
     parser.add_argument("--qty", type=int, default=None, help="quantity the operator confirms")
-    args = parser.parse_args(argv)
-    kw = dict(dialect=args.dialect, travel_s=args.travel, operator_s=args.operator,
-              confirm_qty=args.qty)
-    if args.listen == "pty":
-        sim = SimKardexVlm("pty", **kw)
-    elif args.listen.startswith("tcp:"):
-        sim = SimKardexVlm("tcp", port=int(args.listen[4:]), **kw)
-    else:
-        parser.error("--listen must be tcp:PORT or pty")
-    try:
-        print(sim.url, flush=True)
-        for raw in sys.stdin:
-            words = raw.split()
-            if not words:
-                continue
-            if words[0] in ("quit", "exit"):
-                break
-            try:
-                print(_control(sim, words), flush=True)
-            except (ValueError, IndexError) as exc:
-                print(f"error: {exc}", flush=True)
-    finally:
-        sim.stop()
-    return 0
+    args, kind, port = parse_args(parser, argv)
+    sim = SimKardexVlm(kind, port=port, dialect=args.dialect, travel_s=args.travel,
+                       operator_s=args.operator, confirm_qty=args.qty)
+    return serve(sim, partial(_control, sim), HELP)
 
 
 if __name__ == "__main__":

@@ -30,15 +30,16 @@ stdout line, then reads control lines from stdin (`help` lists them).
 
 from __future__ import annotations
 
-import argparse
 import queue
 import sys
-import threading
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from drivers.scale.mtsics import GRAMS_PER_UNIT, encode_reply, format_weight, from_grams, to_grams
-from drivers.sim.cli import parse_listen, serve
-from drivers.sim.wire import Kind, WireServer
+from drivers.sim.base import FaultCounters, WireSimulator
+from drivers.sim.cli import FAULT_HELP, fault_control, listen_parser, parse_args, serve
+from drivers.sim.load import SimLoad, load_control
+from drivers.sim.wire import Kind
 
 __all__ = ["SimMtSics", "main"]
 
@@ -50,7 +51,7 @@ _NO_ARGS = frozenset({"S", "SI", "SIR", "Z", "ZI", "T", "TI", "TAC", "@", "I1", 
                       "I4", "I5"})
 
 
-class SimMtSics:
+class SimMtSics(SimLoad, FaultCounters, WireSimulator):
     """Simulated MT-SICS scale; `url` is a pyserial URL for the driver."""
 
     def __init__(
@@ -60,6 +61,7 @@ class SimMtSics:
     ) -> None:
         if unit not in GRAMS_PER_UNIT:
             raise ValueError(f"unit must be one of {sorted(GRAMS_PER_UNIT)}")
+        super().__init__()
         self.serial_number = serial_number
         self.unit = unit
         self.decimals = DEFAULT_DECIMALS[unit] if decimals is None else decimals
@@ -68,76 +70,18 @@ class SimMtSics:
         self.model = model
         self.capacity_g = None if capacity_g is None else Decimal(str(capacity_g))
         self.commands_received: list[str] = []
-        self._cond = threading.Condition()
-        self._gross = self._zero = self._tare = Decimal(0)
-        self._unstable = self._over = self._under = False
-        self._dont_answer = self._garbage = 0
         self._forced: list[bytes] = []
-        self._delay_s = 0.0
-        self._stopped = False
         self._streaming: int | None = None  # generation of the connection SIR streams to
         self._rx = bytearray()  # I/O thread only
         self._inbox: queue.Queue[tuple[bytes, int] | None] = queue.Queue()
-        self._server = WireServer(kind, port=port, on_data=self._on_data, name="sim-mtsics")
-        self.url = self._server.url
-        self._worker = threading.Thread(target=self._serve, name="sim-mtsics", daemon=True)
-        self._worker.start()
-
-    @classmethod
-    def on_pty(cls, **kw) -> SimMtSics:
-        """Start a simulator on a new pty; `url` is a stable path to its slave end."""
-        return cls("pty", **kw)
-
-    @classmethod
-    def on_tcp(cls, port: int = 0, **kw) -> SimMtSics:
-        """Start a simulator on 127.0.0.1:`port` (0: any free port); `url` is `socket://...`."""
-        return cls("tcp", port=port, **kw)
-
-    def __enter__(self) -> SimMtSics:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+        self._listen(kind, port, "mtsics", on_data=self._on_data, worker=self._serve)
 
     # --------------------------------------------------------------- control
-    def place(self, grams: float) -> None:
-        """Put a load of `grams` (gross) on the scale; clears overload/underload."""
-        with self._cond:
-            self._gross = Decimal(str(grams))
-            self._over = self._under = False
-            self._cond.notify_all()
-
-    def set_unstable(self, unstable: bool) -> None:
-        """Make the load sway (True) or settle (False)."""
-        with self._cond:
-            self._unstable = unstable
-            self._cond.notify_all()
-
-    def overload(self, on: bool = True) -> None:
-        """Report overload (`+`) until `place()` or `overload(False)`."""
-        with self._cond:
-            self._over, self._under = on, False
-
-    def underload(self, on: bool = True) -> None:
-        """Report underload (`-`) until `place()` or `underload(False)`."""
-        with self._cond:
-            self._under, self._over = on, False
-
     def drop_connection(self) -> None:
         """Drop the client connection (TCP) or hang up the pty; pending replies are lost."""
-        self._server.drop()
+        super().drop_connection()
         with self._cond:
             self._cond.notify_all()  # a command waiting for stability gives up
-
-    def dont_answer(self, n: int = 1) -> None:
-        """Stay silent for the next `n` commands."""
-        with self._cond:
-            self._dont_answer += n
-
-    def answer_garbage(self, n: int = 1) -> None:
-        """Answer the next `n` commands with bytes that are not MT-SICS."""
-        with self._cond:
-            self._garbage += n
 
     def force_reply(self, line: bytes, n: int = 1) -> None:
         """Answer the next `n` commands with exactly `line` (CR LF added if missing)."""
@@ -145,45 +89,10 @@ class SimMtSics:
         with self._cond:
             self._forced += [frame] * n
 
-    def slow(self, seconds: float) -> None:
-        """Delay every answer by `seconds` (0 for normal speed)."""
-        with self._cond:
-            self._delay_s = seconds
-
-    def wait_for_client(self, min_connections: int = 1, timeout: float = 5.0) -> bool:
-        """Wait for a TCP client (see `WireServer.wait_for_client`)."""
-        return self._server.wait_for_client(min_connections, timeout)
-
-    def wait_for_commands(self, count: int, timeout: float = 5.0) -> bool:
-        """Wait until `count` commands in all have been received."""
-        with self._cond:
-            return self._cond.wait_for(lambda: len(self.commands_received) >= count, timeout)
-
     @property
     def streaming(self) -> bool:
         """True while `SIR` output is running."""
         return self._streaming is not None
-
-    @property
-    def tare_g(self) -> float:
-        """The stored tare, in grams."""
-        return float(self._tare)
-
-    @property
-    def connections(self) -> int:
-        """How many TCP clients have connected so far."""
-        return self._server.connections
-
-    def stop(self) -> None:
-        """Stop serving and close everything (idempotent)."""
-        with self._cond:
-            if self._stopped:
-                return
-            self._stopped = True
-            self._cond.notify_all()
-        self._inbox.put(None)
-        self._server.stop()
-        self._worker.join(5)
 
     # ----------------------------------------------------------------- wire
     def _on_data(self, data: bytes) -> None:
@@ -210,13 +119,11 @@ class SimMtSics:
                 self._streaming = None  # any command ends SIR
                 self.commands_received.append(line.decode("ascii", "replace"))
                 self._cond.notify_all()
-                if self._dont_answer:
-                    self._dont_answer -= 1
+                if self._take_silence():
                     continue
-                garbage = self._garbage > 0
-                self._garbage -= garbage
+                garbage = self._take_garbage()
                 forced = self._forced.pop(0) if self._forced else None
-                if self._delay_s and self._cond.wait_for(lambda: self._stopped, self._delay_s):
+                if self._wait_slow():
                     return
                 if garbage or forced is not None:
                     reply = GARBAGE if garbage else forced
@@ -333,57 +240,33 @@ class SimMtSics:
         return f"{id_} {status} {field}\r\n".encode("ascii")
 
 
-HELP = """\
-place GRAMS | unstable on|off | overload [on|off] | underload [on|off] | drop
-dont_answer [N] | garbage [N] | reply LINE | slow SECONDS | commands | help | quit"""
+HELP = f"""\
+place GRAMS | unstable on|off | overload [on|off] | underload [on|off]
+{FAULT_HELP} | reply LINE | commands | help | quit"""
 
 
-def _control(sim: SimMtSics, words: list[str], line: str = "") -> str:
-    """Apply one control line; return the answer to print."""
+def _control(sim: SimMtSics, words: list[str], line: str = "") -> str | None:
+    """Apply one control line; return the answer to print (None: unknown)."""
     name, args = words[0], words[1:]
-    on = not args or args[0] in ("on", "1", "true", "yes")
-    if name == "place":
-        sim.place(float(args[0]))
-    elif name == "unstable":
-        sim.set_unstable(on)
-    elif name == "overload":
-        sim.overload(on)
-    elif name == "underload":
-        sim.underload(on)
-    elif name == "drop":
-        sim.drop_connection()
-    elif name == "dont_answer":
-        sim.dont_answer(int(args[0]) if args else 1)
-    elif name == "garbage":
-        sim.answer_garbage(int(args[0]) if args else 1)
-    elif name == "reply":
+    if name == "reply":
         sim.force_reply(line.split(" ", 1)[1].encode("ascii"))
-    elif name == "slow":
-        sim.slow(float(args[0]))
-    elif name == "commands":
-        return f"ok {len(sim.commands_received)}"
-    elif name == "help":
-        return HELP
-    else:
-        return f"error: unknown control {name!r} (try help)"
-    return "ok"
+        return "ok"
+    return "ok" if fault_control(sim, name, args) else load_control(sim, name, args)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the simulator until stdin closes or says `quit`."""
-    parser = argparse.ArgumentParser(prog="python -m drivers.sim.mtsics", description=__doc__)
-    parser.add_argument("--listen", default="tcp:0", help="tcp:PORT (0: any free port) or pty")
+    parser = listen_parser("mtsics", __doc__)
     parser.add_argument("--serial", default="0123456789", help="serial number (I4, @)")
     parser.add_argument("--unit", default="g", choices=sorted(GRAMS_PER_UNIT))
     parser.add_argument("--decimals", type=int, default=None)
     parser.add_argument("--stable-timeout", type=float, default=0.5, help="S waits this long, s")
     parser.add_argument("--sir-period", type=float, default=0.1, help="SIR line interval, s")
-    args = parser.parse_args(argv)
-    kind, port = parse_listen(parser, args.listen)
+    args, kind, port = parse_args(parser, argv)
     sim = SimMtSics(kind, port=port, serial_number=args.serial, unit=args.unit,
                     decimals=args.decimals, stable_timeout_s=args.stable_timeout,
                     sir_period_s=args.sir_period)
-    return serve(sim, lambda words, line: _control(sim, words, line), HELP)
+    return serve(sim, partial(_control, sim), HELP)
 
 
 if __name__ == "__main__":

@@ -12,38 +12,23 @@ scans every stdin line (`scan TEXT`, or just the text), with `raw HEX`, `drop`, 
 
 from __future__ import annotations
 
-import argparse
 import sys
+from functools import partial
 
-from drivers.sim.cli import parse_listen, serve
-from drivers.sim.wire import Kind, WireServer
+from drivers.sim.base import WireSimulator
+from drivers.sim.cli import listen_parser, parse_args, serve
+from drivers.sim.wire import Kind
 
 __all__ = ["SimScanner", "main"]
 
 
-class SimScanner:
+class SimScanner(WireSimulator):
     """Simulated scanner; `url` is a pyserial URL for `ScannerReader`."""
 
     def __init__(self, kind: Kind = "pty", *, port: int = 0, client_wait_s: float = 1.0) -> None:
-        self._server = WireServer(kind, port=port, name="sim-scanner")
-        self.url = self._server.url
+        super().__init__()
         self.client_wait_s = client_wait_s
-
-    @classmethod
-    def on_pty(cls) -> SimScanner:
-        """Start a scanner on a new pty; `url` is a stable path to its slave end."""
-        return cls("pty")
-
-    @classmethod
-    def on_tcp(cls, port: int = 0) -> SimScanner:
-        """Start a scanner on 127.0.0.1:`port` (0: any free port); `url` is `socket://...`."""
-        return cls("tcp", port=port)
-
-    def __enter__(self) -> SimScanner:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+        self._listen(kind, port, "scanner")
 
     def scan(self, code: str | bytes, terminator: bytes = b"\r\n") -> bool:
         """Send one scan: `code` (str is sent as UTF-8) then `terminator`; False if no client."""
@@ -56,23 +41,6 @@ class SimScanner:
             self._server.wait_for_client(timeout=self.client_wait_s)
         return self._server.send(bytes(data), timeout=timeout_s)
 
-    def drop_connection(self) -> None:
-        """Close the TCP client, or hang up the pty (a new one appears at the same `url`)."""
-        self._server.drop()
-
-    def wait_for_client(self, min_connections: int = 1, timeout: float = 5.0) -> bool:
-        """Wait until `min_connections` TCP clients have connected and one is connected now."""
-        return self._server.wait_for_client(min_connections, timeout)
-
-    @property
-    def connections(self) -> int:
-        """How many TCP clients have connected so far."""
-        return self._server.connections
-
-    def stop(self) -> None:
-        """Stop and close everything (idempotent)."""
-        self._server.stop()
-
 
 CONTROL_HELP = """scan TEXT     send TEXT + CR LF (any other line is scanned as it is)
 raw HEX       send these bytes exactly, e.g. raw 1d414243
@@ -81,6 +49,7 @@ quit          stop"""
 
 
 def _control(sim: SimScanner, words: list[str], line: str) -> str:
+    """Apply one control line; return the answer to print."""
     if words[0] == "drop":
         sim.drop_connection()
         return "ok dropped"
@@ -92,12 +61,9 @@ def _control(sim: SimScanner, words: list[str], line: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the scanner simulator until stdin closes or says `quit`."""
-    parser = argparse.ArgumentParser(prog="python -m drivers.sim.scanner", description=__doc__)
-    parser.add_argument("--listen", default="pty", help="tcp:PORT (0: any free port) or pty")
-    args = parser.parse_args(argv)
-    kind, port = parse_listen(parser, args.listen)
-    sim = SimScanner(kind, port=port)  # type: ignore[arg-type]
-    return serve(sim, lambda words, line: _control(sim, words, line), CONTROL_HELP)
+    _, kind, port = parse_args(listen_parser("scanner", __doc__, default="pty"), argv)
+    sim = SimScanner(kind, port=port)
+    return serve(sim, partial(_control, sim), CONTROL_HELP)
 
 
 if __name__ == "__main__":

@@ -26,17 +26,19 @@ stdin (`help` lists them).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 import threading
 from dataclasses import replace
+from functools import partial
 
 from pymodbus.constants import ExcCodes
 from pymodbus.server import ModbusTcpServer
 from pymodbus.simulator import SimData, SimDevice
 from pymodbus.simulator.simutils import DataType
 
+from drivers.sim.base import FaultCounters, StopOnExit
+from drivers.sim.cli import FAULT_HELP, listen_parser, parse_args, serve, switch, tray_control
 from drivers.vlm.modbus_map import (
     REQUEST_FIELDS,
     STATUS_FIELDS,
@@ -53,7 +55,7 @@ GARBAGE = b"\x15\xfe#?*GARBAGE*\xff\r\n"
 ERR_GENERIC, ERR_TRAY_OUT, ERR_NOT_READY, ERR_COMMAND = 1, 2, 3, 4
 
 
-class SimModbusVlm:
+class SimModbusVlm(FaultCounters, StopOnExit):
     """Simulated Modbus VLM controller; `url` is `modbus://127.0.0.1:PORT?unit=N`."""
 
     def __init__(
@@ -73,8 +75,6 @@ class SimModbusVlm:
                                         error=False, ack_task_id=0)
         self._requested_qty = 0
         self._fail: list[int] = []
-        self._silent = self._garbage = 0
-        self._delay_s = 0.0
         self._status_addrs = {getattr(self.regs, n) for n in STATUS_FIELDS}
         self.port = 0  # the port actually listened on, once started
         self._server: ModbusTcpServer | None = None
@@ -87,12 +87,6 @@ class SimModbusVlm:
         if not self._started.wait(5) or self._error is not None:
             raise RuntimeError(f"Modbus simulator did not start: {self._error}")
         self.url = f"modbus://127.0.0.1:{self.port}?unit={unit}"
-
-    def __enter__(self) -> SimModbusVlm:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     # --------------------------------------------------------------- control
     @property
@@ -115,21 +109,6 @@ class SimModbusVlm:
         """Reject the next `n` tray tasks with ERROR_CODE `code`."""
         with self._cond:
             self._fail += [code] * n
-
-    def dont_answer(self, n: int = 1) -> None:
-        """Send nothing for the next `n` requests."""
-        with self._cond:
-            self._silent += n
-
-    def answer_garbage(self, n: int = 1) -> None:
-        """Answer the next `n` requests with bytes that are not Modbus."""
-        with self._cond:
-            self._garbage += n
-
-    def slow(self, seconds: float) -> None:
-        """Delay every answer by `seconds` (0 for normal speed)."""
-        with self._cond:
-            self._delay_s = seconds
 
     def drop_connection(self, timeout: float = 5.0) -> None:
         """Close every client connection."""
@@ -199,11 +178,9 @@ class SimModbusVlm:
     def _trace(self, sending: bool, data: bytes) -> bytes:
         if sending:
             with self._cond:
-                if self._silent:
-                    self._silent -= 1
+                if self._take_silence():
                     return b""
-                if self._garbage:
-                    self._garbage -= 1
+                if self._take_garbage():
                     return GARBAGE
         return data
 
@@ -272,71 +249,36 @@ class SimModbusVlm:
             self._set(busy=False, current_tray=0, confirmed_qty=0)
 
 
-HELP = """\
-confirm [QTY] | qty N|auto | fail [CODE] | ready on|off | drop | dont_answer [N] | garbage [N]
-slow SECONDS | travel SECONDS | status | help | quit"""
+HELP = f"""\
+confirm [QTY] | qty N|auto | fail [CODE] | ready on|off | {FAULT_HELP}
+travel SECONDS | status | help | quit"""
 
 
-def _control(sim: SimModbusVlm, words: list[str]) -> str:
-    """Apply one control line; return the answer to print."""
+def _control(sim: SimModbusVlm, words: list[str], _line: str = "") -> str | None:
+    """Apply one control line; return the answer to print (None: unknown)."""
     name, args = words[0], words[1:]
-    if name == "confirm":
-        return "ok" if sim.confirm(int(args[0]) if args else None) else "error: no tray waiting"
-    if name == "qty":
-        sim.confirm_qty = None if args[0] == "auto" else int(args[0])
-    elif name == "fail":
-        sim.fail_next(int(args[0]) if args else ERR_GENERIC)
-    elif name == "ready":
-        sim.set_ready(not args or args[0] in ("on", "1", "true", "yes"))
-    elif name == "drop":
-        sim.drop_connection()
-    elif name == "dont_answer":
-        sim.dont_answer(int(args[0]) if args else 1)
-    elif name == "garbage":
-        sim.answer_garbage(int(args[0]) if args else 1)
-    elif name == "slow":
-        sim.slow(float(args[0]))
-    elif name == "travel":
-        sim.travel_s = float(args[0])
-    elif name == "status":
+    if name == "ready":
+        sim.set_ready(switch(args))
+        return "ok"
+    if name == "status":
         return f"ok {sim.status}"
-    elif name == "help":
-        return HELP
-    else:
-        return f"error: unknown control {name!r} (try help)"
-    return "ok"
+    return tray_control(sim, name, args, fail_code=ERR_GENERIC)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the simulator until stdin closes or says `quit`."""
-    parser = argparse.ArgumentParser(prog="python -m drivers.sim.vlm_modbus", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--listen", default="tcp:0", help="tcp:PORT (0: any free port)")
+    parser = listen_parser("vlm_modbus", __doc__, listen_help="tcp:PORT (0: any free port)")
     parser.add_argument("--unit", type=int, default=1, help="Modbus unit (device) id")
     parser.add_argument("--travel", type=float, default=1.0, help="tray travel time, s")
     parser.add_argument("--operator", type=float, default=None,
                         help="confirm automatically this long after arrival, s")
     parser.add_argument("--qty", type=int, default=None, help="quantity the operator confirms")
-    args = parser.parse_args(argv)
-    if not args.listen.startswith("tcp:"):
+    args, kind, port = parse_args(parser, argv)
+    if kind == "pty":
         parser.error("--listen must be tcp:PORT (Modbus TCP has no pty mode)")
-    sim = SimModbusVlm(port=int(args.listen[4:]), unit=args.unit, travel_s=args.travel,
+    sim = SimModbusVlm(port=port, unit=args.unit, travel_s=args.travel,
                        operator_s=args.operator, confirm_qty=args.qty)
-    try:
-        print(sim.url, flush=True)
-        for raw in sys.stdin:
-            words = raw.split()
-            if not words:
-                continue
-            if words[0] in ("quit", "exit"):
-                break
-            try:
-                print(_control(sim, words), flush=True)
-            except (ValueError, IndexError) as exc:
-                print(f"error: {exc}", flush=True)
-    finally:
-        sim.stop()
-    return 0
+    return serve(sim, partial(_control, sim), HELP)
 
 
 if __name__ == "__main__":

@@ -25,11 +25,10 @@ stdout line, then reads control lines from stdin (`help` lists them).
 
 from __future__ import annotations
 
-import argparse
 import queue
 import re
 import sys
-import threading
+from functools import partial
 
 from drivers.label_printer.protocol import (
     ErrorFlag,
@@ -39,7 +38,9 @@ from drivers.label_printer.protocol import (
     encode_extended_status,
     encode_host_status,
 )
-from drivers.sim.wire import Kind, WireServer
+from drivers.sim.base import FaultCounters, WireSimulator
+from drivers.sim.cli import FAULT_HELP, fault_control, listen_parser, parse_args, serve, switch
+from drivers.sim.wire import Kind
 
 __all__ = ["SimZplPrinter", "main"]
 
@@ -50,50 +51,28 @@ _MAX_FORMAT = 1 << 22  # a format that never ends must not eat all memory
 _FAULTS = ("paper_out", "head_open", "ribbon_out", "buffer_full", "over_temperature")
 
 
-class SimZplPrinter:
+class SimZplPrinter(FaultCounters, WireSimulator):
     """Simulated ZPL II printer; `url` is a pyserial URL for `ZplPrinter`."""
 
     def __init__(
         self, kind: Kind = "tcp", *, port: int = 0, label_length_dots: int = 1218,
         silent_in_fault: bool = False,
     ) -> None:
+        super().__init__()
         self.label_length_dots = label_length_dots
         self.silent_in_fault = silent_in_fault
         self.commands_received: list[str] = []
         self.labels_printed = 0
         self.stray_bytes = self.malformed = 0
-        self._cond = threading.Condition()
         self._flags = dict.fromkeys((*_FAULTS, "paused", "under_temperature", "paper_low"), False)
         self._paper_left: int | None = None  # None: a roll that never ends
         self._jobs: list[bytes] = []
         self._printed: list[bytes] = []
         self._held: list[list] = []  # [format, labels still to print]
-        self._dont_answer = self._garbage = 0
-        self._delay_s = 0.0
-        self._stopped = False
         self._rx = bytearray()  # I/O thread only, like _format
         self._format: bytearray | None = None
         self._inbox: queue.Queue[tuple | None] = queue.Queue()
-        self._server = WireServer(kind, port=port, on_data=self._on_data, name="sim-zpl")
-        self.url = self._server.url
-        self._worker = threading.Thread(target=self._serve, name="sim-zpl", daemon=True)
-        self._worker.start()
-
-    @classmethod
-    def on_pty(cls, **kw) -> SimZplPrinter:
-        """Start a printer on a new pty; `url` is a stable path to its slave end."""
-        return cls("pty", **kw)
-
-    @classmethod
-    def on_tcp(cls, port: int = 0, **kw) -> SimZplPrinter:
-        """Start a printer on 127.0.0.1:`port` (0: any free port), like raw port 9100."""
-        return cls("tcp", port=port, **kw)
-
-    def __enter__(self) -> SimZplPrinter:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+        self._listen(kind, port, "zpl", on_data=self._on_data, worker=self._serve)
 
     # --------------------------------------------------------------- control
     def paper_out(self, on: bool = True) -> None:
@@ -149,25 +128,6 @@ class SimZplPrinter:
             self._print_held()
             self._cond.notify_all()
 
-    def drop_connection(self) -> None:
-        """Drop the client connection (TCP) or hang up the pty; pending replies are lost."""
-        self._server.drop()
-
-    def dont_answer(self, n: int = 1) -> None:
-        """Stay silent for the next `n` status queries."""
-        with self._cond:
-            self._dont_answer += n
-
-    def answer_garbage(self, n: int = 1) -> None:
-        """Answer the next `n` status queries with bytes that are not a status reply."""
-        with self._cond:
-            self._garbage += n
-
-    def slow(self, seconds: float) -> None:
-        """Delay every reply by `seconds` (0 for normal speed)."""
-        with self._cond:
-            self._delay_s = seconds
-
     # ----------------------------------------------------------------- views
     @property
     def jobs(self) -> list[bytes]:
@@ -194,33 +154,11 @@ class SimZplPrinter:
 
     def wait_for_jobs(self, n: int, timeout: float = 5.0) -> bool:
         """Wait until `n` formats in all have been received."""
-        with self._cond:
-            return self._cond.wait_for(lambda: len(self._jobs) >= n, timeout)
+        return self._wait_until(lambda: len(self._jobs) >= n, timeout)
 
     def wait_for_commands(self, n: int, timeout: float = 5.0) -> bool:
         """Wait until `n` `~` commands in all have been received."""
-        with self._cond:
-            return self._cond.wait_for(lambda: len(self.commands_received) >= n, timeout)
-
-    def wait_for_client(self, min_connections: int = 1, timeout: float = 5.0) -> bool:
-        """Wait for a TCP client (see `WireServer.wait_for_client`)."""
-        return self._server.wait_for_client(min_connections, timeout)
-
-    @property
-    def connections(self) -> int:
-        """How many TCP clients have connected so far."""
-        return self._server.connections
-
-    def stop(self) -> None:
-        """Stop serving and close everything (idempotent)."""
-        with self._cond:
-            if self._stopped:
-                return
-            self._stopped = True
-            self._cond.notify_all()
-        self._inbox.put(None)
-        self._server.stop()
-        self._worker.join(5)
+        return self._wait_until(lambda: len(self.commands_received) >= n, timeout)
 
     # ----------------------------------------------------------------- state
     def _set(self, flag: str, on: bool) -> None:
@@ -319,12 +257,10 @@ class SimZplPrinter:
                 reply = self._command(name, partial)
                 if reply is None:
                     continue
-                if self._dont_answer:
-                    self._dont_answer -= 1
+                if self._take_silence():
                     continue
-                garbage = self._garbage > 0
-                self._garbage -= garbage
-                if self._delay_s and self._cond.wait_for(lambda: self._stopped, self._delay_s):
+                garbage = self._take_garbage()
+                if self._wait_slow():
                     return
             self._server.send(GARBAGE if garbage else reply, generation=generation)
 
@@ -352,9 +288,9 @@ class SimZplPrinter:
         return None
 
 
-HELP = """\
+HELP = f"""\
 paper_out|head_open|ribbon_out|pause|buffer_full|over_temp|under_temp|paper_low [on|off]
-load_paper [LABELS] | resume | clear | drop | dont_answer [N] | garbage [N] | slow SECONDS
+load_paper [LABELS] | resume | clear | {FAULT_HELP}
 silent_in_fault [on|off] | jobs | printed | held | help | quit"""
 
 _SWITCHES = {
@@ -364,65 +300,36 @@ _SWITCHES = {
 }
 
 
-def _control(sim: SimZplPrinter, words: list[str]) -> str:
-    """Apply one control line; return the answer to print."""
+def _control(sim: SimZplPrinter, words: list[str], _line: str = "") -> str | None:
+    """Apply one control line; return the answer to print (None: unknown)."""
     name, args = words[0], words[1:]
-    on = not args or args[0] in ("on", "1", "true", "yes")
-
-    def count() -> int:
-        return int(args[0]) if args else 1
-
-    actions = {
-        **{word: (lambda m=method: getattr(sim, m)(on)) for word, method in _SWITCHES.items()},
-        "load_paper": lambda: sim.load_paper(int(args[0]) if args else None),
-        "resume": sim.resume, "clear": sim.clear, "drop": sim.drop_connection,
-        "dont_answer": lambda: sim.dont_answer(count()),
-        "garbage": lambda: sim.answer_garbage(count()),
-        "slow": lambda: sim.slow(float(args[0])),
-        "silent_in_fault": lambda: setattr(sim, "silent_in_fault", on),
-    }
-    views = {"jobs": sim.jobs, "printed": sim.printed, "held": sim.held}
-    if name in actions:
-        actions[name]()
-        return "ok"
-    if name in views:
-        return f"ok {len(views[name])}"
-    if name == "help":
-        return HELP
-    return f"error: unknown control {name!r} (try help)"
+    if name in _SWITCHES:
+        getattr(sim, _SWITCHES[name])(switch(args))
+    elif name == "silent_in_fault":
+        sim.silent_in_fault = switch(args)
+    elif name == "load_paper":
+        sim.load_paper(int(args[0]) if args else None)
+    elif name == "resume":
+        sim.resume()
+    elif name == "clear":
+        sim.clear()
+    elif name in ("jobs", "printed", "held"):
+        return f"ok {len(getattr(sim, name))}"
+    elif not fault_control(sim, name, args):
+        return None
+    return "ok"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the simulator until stdin closes or says `quit`."""
-    parser = argparse.ArgumentParser(prog="python -m drivers.sim.zpl", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--listen", default="tcp:0", help="tcp:PORT (0: any free port) or pty")
+    parser = listen_parser("zpl", __doc__)
     parser.add_argument("--label-length", type=int, default=1218, help="label length, dots")
     parser.add_argument("--silent-in-fault", action="store_true",
                         help="do not answer ~HS while paper/ribbon out or head open")
-    args = parser.parse_args(argv)
-    kw = dict(label_length_dots=args.label_length, silent_in_fault=args.silent_in_fault)
-    if args.listen == "pty":
-        sim = SimZplPrinter.on_pty(**kw)
-    elif args.listen.startswith("tcp:") and args.listen[4:].isdigit():
-        sim = SimZplPrinter.on_tcp(int(args.listen[4:]), **kw)
-    else:
-        parser.error("--listen must be tcp:PORT or pty")
-    try:
-        print(sim.url, flush=True)
-        for raw in sys.stdin:
-            words = raw.split()
-            if not words:
-                continue
-            if words[0] in ("quit", "exit"):
-                break
-            try:
-                print(_control(sim, words), flush=True)
-            except (ValueError, IndexError) as exc:
-                print(f"error: {exc}", flush=True)
-    finally:
-        sim.stop()
-    return 0
+    args, kind, port = parse_args(parser, argv)
+    sim = SimZplPrinter(kind, port=port, label_length_dots=args.label_length,
+                        silent_in_fault=args.silent_in_fault)
+    return serve(sim, partial(_control, sim), HELP)
 
 
 if __name__ == "__main__":

@@ -16,20 +16,24 @@ does not answer a *request* in time raises `VlmTimeoutError`. `status()` does no
 
 State (`VlmState`) is kept by each adapter and reported to listeners registered with
 `on_vlm_state_changed`; the station maps it into its own states at one boundary.
+`AdapterBase` holds what every adapter does alike there: `state`, the listeners, `with`
+(closes at the end) and the deadline of a request.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Protocol, runtime_checkable
+from typing import Protocol, Self, runtime_checkable
 
 __all__ = [
     "CONNECTED_STATES",
     "TRAY_OPEN_STATES",
+    "AdapterBase",
     "Confirmation",
     "Operation",
     "StateKeeper",
@@ -213,3 +217,32 @@ class StateKeeper:
                 listener(state)
             except Exception:  # a broken listener must not break the device
                 log.exception("VLM state listener failed")
+
+
+class AdapterBase:
+    """The state, listener and `with` plumbing of an adapter with a `StateKeeper` (`_states`)."""
+
+    _states: StateKeeper
+    timeout_s: float
+
+    @property
+    def state(self) -> VlmState:
+        """The current state."""
+        return self._states.state
+
+    def on_vlm_state_changed(self, listener: Callable[[VlmState], None]) -> None:
+        """Call `listener(new_state)` on every state change."""
+        self._states.add_listener(listener)
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _deadline(self, timeout_s: float | None) -> float:
+        """Return the monotonic deadline `timeout_s` from now (None: the adapter's timeout)."""
+        return time.monotonic() + (self.timeout_s if timeout_s is None else timeout_s)

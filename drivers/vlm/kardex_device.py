@@ -44,6 +44,7 @@ from drivers.transport import (
     write_all,
 )
 from drivers.vlm.base import (
+    AdapterBase,
     Confirmation,
     Operation,
     StateKeeper,
@@ -87,7 +88,7 @@ class _OpenCall:
     confirmation: Confirmation | None = None
 
 
-class KardexVlm:
+class KardexVlm(AdapterBase):
     """A Kardex VLM controller at a pyserial URL (see the module docstring)."""
 
     def __init__(
@@ -119,15 +120,6 @@ class KardexVlm:
         self._last_error = ""
 
     # ------------------------------------------------------------- connection
-    @property
-    def state(self) -> VlmState:
-        """The current state."""
-        return self._states.state
-
-    def on_vlm_state_changed(self, listener: Callable[[VlmState], None]) -> None:
-        """Call `listener(new_state)` on every state change."""
-        self._states.add_listener(listener)
-
     def open(self) -> None:
         """Open the connection (no-op if open); `VlmConnectionError` if it cannot be opened."""
         with self._lock:
@@ -146,12 +138,6 @@ class KardexVlm:
             if port is not None:
                 close_transport(port)
             self._update_state()
-
-    def __enter__(self) -> KardexVlm:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     # ---------------------------------------------------------------- the flow
     def call_tray(self, location: TrayLocation, *, timeout_s: float | None = None) -> TrayCall:
@@ -260,9 +246,6 @@ class KardexVlm:
 
     def _next_id(self) -> str:
         return str(next(self._ids))
-
-    def _deadline(self, timeout_s: float | None) -> float:
-        return time.monotonic() + (self.timeout_s if timeout_s is None else timeout_s)
 
     def _open_call(self) -> _OpenCall:
         if self._call is None:

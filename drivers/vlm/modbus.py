@@ -30,6 +30,7 @@ from pymodbus.client import ModbusTcpClient
 from pymodbus.exceptions import ConnectionException, ModbusException, ModbusIOException
 
 from drivers.vlm.base import (
+    AdapterBase,
     Confirmation,
     Operation,
     StateKeeper,
@@ -59,7 +60,7 @@ __all__ = ["ModbusVlm"]
 log = logging.getLogger(__name__)
 
 
-class ModbusVlm:
+class ModbusVlm(AdapterBase):
     """A VLM controller behind a Modbus TCP register map (see the module docstring)."""
 
     def __init__(
@@ -85,15 +86,6 @@ class ModbusVlm:
         self._last_error = ""
 
     # ------------------------------------------------------------- connection
-    @property
-    def state(self) -> VlmState:
-        """The current state."""
-        return self._states.state
-
-    def on_vlm_state_changed(self, listener: Callable[[VlmState], None]) -> None:
-        """Call `listener(new_state)` on every state change."""
-        self._states.add_listener(listener)
-
     def open(self) -> None:
         """Connect (no-op if connected); `VlmConnectionError` if the controller is unreachable."""
         with self._lock:
@@ -118,12 +110,6 @@ class ModbusVlm:
             if client is not None:
                 client.close()
             self._update_state()
-
-    def __enter__(self) -> ModbusVlm:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     # ---------------------------------------------------------------- the flow
     def call_tray(self, location: TrayLocation, *, timeout_s: float | None = None) -> TrayCall:
@@ -209,9 +195,6 @@ class ModbusVlm:
         return VlmStatus(self.state, self._call, self._last_error)
 
     # ----------------------------------------------------------------- helpers
-    def _deadline(self, timeout_s: float | None) -> float:
-        return time.monotonic() + (self.timeout_s if timeout_s is None else timeout_s)
-
     def _new_task_id(self) -> int:
         self._next_task = self._next_task % 0xFFFF + 1  # 1..65535; 0 means "no task"
         return self._next_task
