@@ -19,11 +19,12 @@ from station.app.events import Emit, decision_events, make_event, state_summary
 from station.app.lookup import SqlLookup
 from station.app.persist import Persister
 from station.app.resume import load_state
+from station.app.shipping import Shipping, ShippingError
 from station.config import StationConfig
 from station.data.models import ScanEvent, utcnow
 from station.domain.effects import Decision
 from station.domain.flow import PackFlow, prompt
-from station.domain.state import PackState
+from station.domain.state import OrderState, PackState
 from station.domain.weight import WeightPolicy
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,10 @@ class StationCore:
         self.today = today
         self.state = PackState(station_id=self.station_id)
         self.seq = 0
+        self.shipping = Shipping(config)
+        # Called after a commit that queued print jobs (the spooler wakes up).
+        self.on_print_queued: Callable[[], None] = lambda: None
+        self._weight_on_hold = False  # a label failed: wait for a scan before weighing again
 
     # ------------------------------------------------------------------ life
     def start(self) -> PackState:
@@ -85,7 +90,7 @@ class StationCore:
     @property
     def wants_weight(self) -> bool:
         """Tell whether the station waits for a parcel weight."""
-        return self.state.phase.value == "weighing"
+        return self.state.phase.value == "weighing" and not self._weight_on_hold
 
     # ---------------------------------------------------------------- inputs
     def handle_scan_bytes(self, data: bytes) -> Decision:
@@ -112,25 +117,48 @@ class StationCore:
         """Judge, persist and announce one scanned line."""
         order_before = self.state.order
         session_before = self.state.session_id
+        self._weight_on_hold = False
         try:
             with self.sessions.begin() as s:
                 flow = self._flow(s)
                 decision = flow.handle_scan(self.state, text)
                 seq = self.seq + 1
                 scan_id = self._scan_row(s, seq, text, decision, session_before)
-                persister = Persister(s, self.station_id, learn_weights=self.config.weight.learn)
-                self.state.session_id = persister.apply(
-                    self.state, decision.effects, session_id=session_before, scan_id=scan_id
-                )
+                persister = self._apply(s, decision, session_before, scan_id)
                 persister.save_state(self.state, seq)
+        except ShippingError as exc:
+            log.warning("no label: %s", exc)
+            self._reload()
+            return self._bad_input(text, "label_failed", f"No shipping label: {exc}.")
         except Exception:
             log.exception("scan could not be stored")
             return self._storage_failed(text)
         self.seq = seq
-        order = self.state.order or order_before
-        for event in decision_events(decision, self.state, order, seq=seq):
-            self.emit(event)
+        self._announce(decision, persister, self.state.order or order_before, seq)
         return decision
+
+    def _apply(
+        self, s: Session, decision: Decision, session_before: int | None,
+        scan_id: int | None = None,
+    ) -> Persister:
+        persister = Persister(s, self.station_id, learn_weights=self.config.weight.learn,
+                              shipping=self.shipping)
+        self.state.session_id = persister.apply(
+            self.state, decision.effects, session_id=session_before, scan_id=scan_id
+        )
+        if persister.labels is not None and self.state.order is not None:
+            self.state.labels = persister.labels  # scan-to-confirm waits for these
+        return persister
+
+    def _announce(
+        self, decision: Decision, persister: Persister, order: OrderState | None,
+        seq: int | None,
+    ) -> None:
+        for event in decision_events(decision, self.state, order, seq=seq,
+                                     labels=persister.labels, voided=persister.voided):
+            self.emit(event)
+        if persister.print_queued:
+            self.on_print_queued()
 
     def handle_weight(self, grams: float) -> Decision:
         """Judge, persist and announce a stable parcel weight."""
@@ -143,20 +171,24 @@ class StationCore:
                 decision = self._flow(s).handle_weight(self.state, grams)
                 if decision.verdict == "info":
                     return decision
-                persister = Persister(s, self.station_id, learn_weights=self.config.weight.learn)
-                self.state.session_id = persister.apply(
-                    self.state, decision.effects, session_id=session_before
-                )
+                persister = self._apply(s, decision, session_before)
                 persister.save_state(self.state, self.seq)
+        except ShippingError as exc:
+            log.warning("no label: %s", exc)
+            self._reload()
+            self._weight_on_hold = True
+            message = f"No shipping label: {exc}. Fix it, then scan CMD:REWEIGH."
+            self.emit(make_event("station.error", self.station_id, reason="label_failed",
+                                 message=message, order_id=self.state.order.order_id
+                                 if self.state.order else None))
+            return Decision("rejected", "weight", "label_failed", message)
         except Exception:
             log.exception("weight could not be stored")
             self._reload()
             self.emit(make_event("station.error", self.station_id, reason="storage_error",
                                  message="The weight could not be stored; weigh again."))
             return Decision("rejected", "weight", "storage_error", "Weigh again.")
-        order = self.state.order or order_before
-        for event in decision_events(decision, self.state, order, seq=None):
-            self.emit(event)
+        self._announce(decision, persister, self.state.order or order_before, None)
         return decision
 
     def scale_cleared(self) -> None:
@@ -182,6 +214,7 @@ class StationCore:
             SqlLookup(s, self.policy), self.policy,
             gs_aliases=tuple(self.config.scan.gs_aliases), today=self.today,
             default_box=self.config.weight.default_box,
+            confirm_labels=self.config.printing.confirm_label_scan,
         )
 
     def _scan_row(

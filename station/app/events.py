@@ -11,7 +11,7 @@ import json
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -19,7 +19,7 @@ from typing import IO, Any
 from drivers.scanner.aim import split_aim
 from station.domain import effects as fx
 from station.domain.effects import Decision
-from station.domain.state import OrderState, PackState
+from station.domain.state import LabelState, OrderState, PackState
 
 Event = dict[str, Any]
 Emit = Callable[[Event], None]
@@ -63,6 +63,11 @@ def state_summary(state: PackState) -> dict[str, Any]:
             summary["supervisor"] = state.supervisor.badge_id
         if state.last_weight is not None:
             summary["last_weight_g"] = state.last_weight.measured_g
+        if state.labels:
+            summary["labels"] = [
+                {"package": lb.index, "tracking_number": lb.tracking_number,
+                 "confirmed": lb.confirmed} for lb in state.labels
+            ]
     return summary
 
 
@@ -72,7 +77,8 @@ def _symbology_name(aim: str) -> str | None:
 
 
 def decision_events(
-    decision: Decision, state: PackState, order: OrderState | None, *, seq: int | None
+    decision: Decision, state: PackState, order: OrderState | None, *, seq: int | None,
+    labels: list[LabelState] | None = None, voided: Sequence[Any] = (),
 ) -> list[Event]:
     """Return the events announcing one decision (scan verdict first)."""
     sid = state.station_id
@@ -134,6 +140,22 @@ def decision_events(
             case fx.OrderStopped(order=o, kind=k, order_status=st):
                 events.append(make_event("order.exception", sid, order_id=o.order_id,
                                          order_number=o.order_number, reason=k, order_status=st))
+                for shipment in voided:
+                    events.append(make_event(
+                        "label.voided", sid, order_id=o.order_id, package=shipment.package_index,
+                        tracking_number=shipment.tracking_number, reason=k,
+                    ))
+            case fx.ShipmentsRequested(order=o):
+                for label in labels or ():
+                    events.append(make_event(
+                        "label.created", sid, order_id=o.order_id, package=label.index,
+                        tracking_number=label.tracking_number, sscc=label.sscc,
+                    ))
+            case fx.LabelConfirmed(index=i, code=c):
+                events.append(make_event("label.confirmed", sid, order_id=order_id, package=i,
+                                         tracking_number=c))
+            case fx.ReprintRequested(order=o):
+                events.append(make_event("label.reprint", sid, order_id=o.order_id))
     return events
 
 

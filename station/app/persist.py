@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from station.app.shipping import Shipping
 from station.data.models import (
     BoxType,
     Order,
@@ -13,12 +14,13 @@ from station.data.models import (
     PackException,
     PackSession,
     Product,
+    Shipment,
     StationState,
     WeighEvent,
     utcnow,
 )
 from station.domain import effects as fx
-from station.domain.state import PackState
+from station.domain.state import LabelState, PackState
 from station.domain.weight import learn
 
 # Statements run for every scan, built once (Core, bypassing the ORM unit of work).
@@ -36,10 +38,17 @@ _PACKAGE_ID = select(_PKG.c.id).where(
 class Persister:
     """Translate flow effects into rows; the caller commits."""
 
-    def __init__(self, session: Session, station_id: str, *, learn_weights: bool = True) -> None:
+    def __init__(
+        self, session: Session, station_id: str, *, learn_weights: bool = True,
+        shipping: Shipping | None = None,
+    ) -> None:
         self.s = session
         self.station_id = station_id
         self.learn_weights = learn_weights
+        self.shipping = shipping
+        self.labels: list[LabelState] | None = None  # made by this decision, if any
+        self.print_queued = False
+        self.voided: list[Shipment] = []
 
     def apply(
         self,
@@ -111,6 +120,21 @@ class Persister:
                     )
                 case fx.BoxOpened(index=index):
                     self.s.add(Package(session_id=session_id, index=index, status="open"))
+                case fx.ShipmentsRequested(order=order, packages=packages):
+                    if self.shipping is not None:
+                        assert session_id is not None
+                        self.labels = self.shipping.create(
+                            self.s, order, state.packer, session_id, packages)
+                        self.print_queued = True
+                case fx.LabelConfirmed(index=index):
+                    if self.shipping is not None:
+                        assert session_id is not None
+                        self.shipping.confirm(self.s, session_id, index)
+                case fx.ReprintRequested():
+                    if self.shipping is not None:
+                        assert session_id is not None
+                        self.shipping.reprint(self.s, session_id)
+                        self.print_queued = True
                 case fx.OrderPacked(order=order):
                     self._end_session(session_id, "packed")
                     self.s.execute(
@@ -120,6 +144,8 @@ class Persister:
                         self._learn(session_id)
                     session_id = None
                 case fx.OrderStopped(order=order, kind=kind, order_status=status):
+                    if self.shipping is not None and session_id is not None:
+                        self.voided = self.shipping.void_session(self.s, session_id, kind)
                     self.s.add(
                         PackException(
                             session_id=session_id, order_pk=order.order_pk, kind=kind,

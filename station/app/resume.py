@@ -12,10 +12,18 @@ from station.data.models import (
     Package,
     PackedUnit,
     PackSession,
+    Shipment,
     StationState,
     WeighEvent,
 )
-from station.domain.state import PackageState, PackState, PendingUnit, Phase, UnitState
+from station.domain.state import (
+    LabelState,
+    PackageState,
+    PackState,
+    PendingUnit,
+    Phase,
+    UnitState,
+)
 from station.domain.weight import WeightVerdict
 
 
@@ -56,6 +64,15 @@ def load_state(session: Session, station_id: str, lookup: SqlLookup) -> tuple[Pa
             )
             for unit in units:
                 state.order.line(unit.line_pk).packed += 1
+        state.labels = [
+            LabelState(sh.package_index, sh.tracking_number or "", sh.sscc,
+                       sh.confirmed_at is not None)
+            for sh in session.scalars(
+                select(Shipment).join(Package, Shipment.package_id == Package.id)
+                .where(Package.session_id == ps.id, Shipment.status == "created")
+                .order_by(Shipment.package_index)
+            )
+        ]
         if "unit" in pending:
             u = pending["unit"]
             state.pending = PendingUnit(u["line_pk"], u.get("lot"), u.get("serial"))
