@@ -19,6 +19,7 @@ from drivers.scanner.device import ScannerReader
 from station.app.core import StationCore
 from station.app.device_worker import DeviceWorker
 from station.app.devices import device_workers
+from station.app.spooler import PrintSpooler
 from station.config import DeviceSection
 
 log = logging.getLogger(__name__)
@@ -26,10 +27,11 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class _Input:
-    kind: str  # scan | overflow | weight | cleared | device | stop
+    kind: str  # scan | overflow | weight | cleared | device | event | stop
     data: bytes = b""
     grams: float = 0.0
     generation: int = 0
+    event: dict | None = None
 
 
 class ScaleWorker:
@@ -139,6 +141,7 @@ class HeadlessStation:
         self.scanner: ScannerReader | None = None
         self.scale: ScaleWorker | None = None
         self.devices: dict[str, DeviceWorker] = {}
+        self.spooler: PrintSpooler | None = None
         self._generation = 0
         self._stopped = threading.Event()
 
@@ -171,10 +174,18 @@ class HeadlessStation:
         self.devices = device_workers(devices, self._device_state)
         for worker in self.devices.values():
             worker.start()
+        self.spooler = PrintSpooler(
+            self.core.sessions, self.core.station_id, self.devices,
+            lambda event: self.inbox.put(_Input("event", event=event)),
+        )
+        self.core.on_print_queued = self.spooler.wake
+        self.spooler.start()  # jobs left queued by an earlier run go out now
         self._maybe_request_weight()
 
     def _device_state(self, device: str, state: str, detail: str) -> None:
         self.inbox.put(_Input("device", data=f"{device}\t{state}\t{detail}".encode()))
+        if self.spooler is not None:
+            self.spooler.wake()  # a printer that is back prints what waits for it
 
     def stop(self) -> None:
         """Ask the core loop to finish."""
@@ -193,6 +204,8 @@ class HeadlessStation:
                 self.scanner.stop()
             if self.scale:
                 self.scale.stop()
+            if self.spooler:
+                self.spooler.stop()
             for worker in self.devices.values():
                 worker.stop()
             self._stopped.set()
@@ -211,6 +224,8 @@ class HeadlessStation:
             self.core.handle_weight(item.grams)
         elif item.kind == "cleared":
             self.core.scale_cleared()
+        elif item.kind == "event" and item.event is not None:
+            self.core.emit(item.event)
         elif item.kind == "device":
             device, state, detail = item.data.decode().split("\t", 2)
             self.core.device_state(device, state, detail)
