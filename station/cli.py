@@ -11,19 +11,14 @@ from pathlib import Path
 
 import click
 
-from station.config import ConfigError, StationConfig, load_config, render_docs
-
-config_option = click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-    envvar="PACKBENCH_CONFIG", help="Station TOML file (env PACKBENCH_CONFIG).",
+from station.cli_common import _config, config_option
+from station.cli_printing import (
+    print_reprint,
+    print_test_insert,
+    print_test_label,
+    shipments,
 )
-
-
-def _config(path: Path | None) -> StationConfig:
-    try:
-        return load_config(path)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+from station.config import StationConfig, render_docs
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -311,5 +306,10 @@ def config_check(config_path: Path | None) -> None:
     click.echo(f"ok: station {config.station.id}, database {config.database_url()}")
 
 
+for _command in (print_test_label, print_test_insert, print_reprint):
+    print_group.add_command(_command)
+main.add_command(shipments)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
+

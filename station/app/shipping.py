@@ -12,6 +12,8 @@ tracking numbers; `auto` uses the supplied ones when there are enough, else offl
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -187,6 +189,10 @@ class Shipping:
             .where(Package.session_id == session_id, Shipment.status == "created")
             .order_by(Shipment.package_index)
         ).all()
+        return self.reprint_shipments(s, shipments)
+
+    def reprint_shipments(self, s: Session, shipments: Sequence[Shipment]) -> int:
+        """Queue these labels again, exactly as first printed; count the reprints."""
         for shipment in shipments:
             shipment.reprints += 1
             if self.config.devices.label_printer.url and shipment.label_zpl:

@@ -1,0 +1,102 @@
+"""`packbench print test-label/test-insert/reprint` and `packbench shipments` for real."""
+
+from __future__ import annotations
+
+import numpy as np
+import zplkit
+import zxingcpp
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from drivers.receipt_printer.raster import with_quiet_zone
+from drivers.sim.escpos import SimEscPosPrinter
+from drivers.sim.zpl import SimZplPrinter
+from station.app.core import StationCore
+from station.cli import main
+from station.config import load_config
+from station.data.db import make_engine, session_factory, upgrade
+from station.data.models import PrintJob, Shipment
+from tests.integration.seed import MUG, seed
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def read_label(zpl: bytes) -> dict[str, str]:
+    (label,) = zplkit.render(zpl, zplkit.Options(profile="zd621", dpi=203)).labels
+    raster = label.rasterize()
+    img = np.frombuffer(raster.pixels, dtype=np.uint8).reshape(raster.height, raster.width)
+    return {r.symbology_identifier: r.text
+            for r in zxingcpp.read_barcodes(img, text_mode=zxingcpp.TextMode.Plain)}
+
+
+def test_test_label_prints_on_a_simulated_printer(tmp_path):
+    cfg = tmp_path / "station.toml"
+    cfg.write_text('[printing]\nsscc_company_prefix = "4012345"\n'
+                   '[printing.ship_from]\nname = "Example Shop"\ncity = "Berlin"\n')
+    with SimZplPrinter("tcp") as printer:
+        r = invoke("print", "test-label", "--config", str(cfg), "--url", printer.url)
+        assert r.exit_code == 0 and "printed test label" in r.output, r.output
+        assert printer.wait_for_jobs(1, 5)
+        codes = read_label(printer.jobs[0])
+        assert codes["]C0"] == "PB000000005DE"
+        assert codes["]C1"].startswith("0004012345")
+        printer.paper_out()
+        r = invoke("print", "test-label", "--config", str(cfg), "--url", printer.url)
+        assert r.exit_code == 1 and "paper out" in r.output
+    out = tmp_path / "label.zpl"
+    r = invoke("print", "test-label", "--config", str(cfg), "--out", str(out))
+    assert r.exit_code == 0 and out.read_bytes().startswith(b"^XA")
+    r = invoke("print", "test-label", "--config", str(cfg))
+    assert r.exit_code == 1 and "--url" in r.output
+
+
+def test_test_insert_prints_on_a_simulated_printer(tmp_path):
+    with SimEscPosPrinter("tcp", idle_gap_s=None) as printer:
+        r = invoke("print", "test-insert", "--url", printer.url)
+        assert r.exit_code == 0, r.output
+        assert printer.wait_for_jobs(1, 5)
+        (job,) = printer.jobs
+        qr = [r.text for image in job.images
+              for r in zxingcpp.read_barcodes(with_quiet_zone(image))]
+        assert qr == ["https://example.com/review/test-insert",
+                      "https://example.com/returns/test-insert"]
+        printer.cover_open()
+        r = invoke("print", "test-insert", "--url", printer.url)
+        assert r.exit_code == 1 and "cover open" in r.output
+
+
+def test_reprint_void_and_list(tmp_path):
+    db = tmp_path / "station.db"
+    cfg = tmp_path / "station.toml"
+    cfg.write_text(f'[station]\ndatabase = "sqlite:///{db}"\n'
+                   '[devices.label_printer]\nurl = "socket://127.0.0.1:9"\n')
+    engine = make_engine(f"sqlite:///{db}")
+    upgrade(engine)
+    sessions = session_factory(engine)
+    seed(sessions)
+    core = StationCore(sessions, load_config(cfg), lambda e: None)
+    core.start()
+    for code in ("BADGE:P1", "SO-2", MUG):
+        core.handle_scan(code)
+    assert core.handle_weight(352.0).accepted
+    with sessions() as s:
+        tracking = s.scalars(select(Shipment.tracking_number)).one()
+    r = invoke("print", "reprint", "SO-2", "--config", str(cfg))
+    assert r.exit_code == 0 and "queued 1 label" in r.output
+    r = invoke("shipments", "list", "--order", "ord_2", "--config", str(cfg))
+    assert tracking in r.output and "reprints=1" in r.output and "created" in r.output
+    r = invoke("shipments", "void", tracking, "--reason", "box damaged in transit",
+               "--config", str(cfg))
+    assert r.exit_code == 0 and "SO-2" in r.output
+    with sessions() as s:
+        shipment = s.scalars(select(Shipment)).one()
+        assert (shipment.status, shipment.void_reason) == ("voided", "box damaged in transit")
+        jobs = s.scalars(select(PrintJob).order_by(PrintJob.id)).all()
+        assert [(j.reprint, j.status) for j in jobs] == [(False, "cancelled"), (True, "cancelled")]
+    r = invoke("shipments", "void", tracking, "--reason", "again", "--config", str(cfg))
+    assert r.exit_code == 1 and "no live shipping label" in r.output
+    r = invoke("print", "reprint", "SO-2", "--config", str(cfg))
+    assert r.exit_code == 1 and "no live shipping label" in r.output
+    engine.dispose()
