@@ -12,11 +12,19 @@ from pathlib import Path
 from typing import Literal, get_args, get_origin
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from drivers.scale.factory import SCALE_PROTOCOLS, open_scale
 from drivers.vlm.factory import VLM_PROTOCOLS
 from drivers.vlm.kardex import dialect_named
+from station.printing.insert import check_url_template
 
 
 class _Section(BaseModel):
@@ -232,6 +240,13 @@ class PrintingSection(_Section):
     ship_from: AddressSection = Field(
         default_factory=AddressSection, description="Sender address printed on labels."
     )
+
+    @field_validator("review_url_template", "returns_url_template")
+    @classmethod
+    def _url_template(cls, value: str) -> str:
+        if value:
+            check_url_template(value)  # UrlTemplateError is a ValueError: reported by key
+        return value
 
 
 class BackendSection(_Section):

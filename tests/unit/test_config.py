@@ -40,6 +40,10 @@ def test_defaults_without_file(tmp_path, monkeypatch):
         ("[devices.scale]\nprotocol = 'continuous'\npattern = '(unclosed'\n", "devices.scale"),
         ("[devices.scale]\npattern = '.*'\n", "only for continuous"),
         ("[devices.vlm]\nmodel = 'jmif-2000'\n", "devices.vlm: unknown Kardex dialect"),
+        ("[printing]\nreview_url_template = 'https://x/{customer_email}'\n",
+         "printing.review_url_template"),
+        ("[printing]\nlabel_dpi = 600\n", "printing.label_dpi"),
+        ("[printing]\nsscc_company_prefix = '12AB'\n", "printing.sscc_company_prefix"),
     ],
 )
 def test_errors_name_the_key(tmp_path, text, needle):
