@@ -51,7 +51,16 @@ def prepare_demo_database(folder: Path, base: StationConfig | None = None) -> St
     """
     folder.mkdir(parents=True, exist_ok=True)
     if base is None:
-        base = StationConfig.model_validate({"station": {"id": "demo-1", "site": "demo"}})
+        base = StationConfig.model_validate({
+            "station": {"id": "demo-1", "site": "demo"},
+            "printing": {
+                "sscc_company_prefix": "0614141",  # GS1's example company prefix
+                "review_url_template": "https://shop.example/review/{order_id}",
+                "returns_url_template": "https://shop.example/returns/{order_number}",
+                "ship_from": {"name": "Demo Shop", "street": "Lagerstraße 5",
+                              "city": "Berlin", "postal_code": "10115", "country": "DE"},
+            },
+        })
     config = base.model_copy(deep=True)
     config.station.database = f"sqlite:///{folder / 'demo.db'}"
     from station.app.bootstrap import open_database
@@ -102,6 +111,16 @@ class Console:
                     f"({e['low_g']:.0f}-{e['high_g']:.0f} g)  {DIM}try !auto{RESET}")
         if name == "weight.accepted":
             return f"{GREEN}  OK  {RESET}weight {e['weight_g']:.0f} g"
+        if name == "label.created":
+            return (f"{DIM}label  box {e['package']}: {e['tracking_number']}"
+                    f"{'  SSCC ' + e['sscc'] if e.get('sscc') else ''}{RESET}")
+        if name == "print.printed":
+            return f"{DIM}printed {e['kind']} on the {e['device'].replace('_', ' ')}{RESET}"
+        if name in ("print.waiting", "print.failed"):
+            return (f"{AMBER}PRINT {RESET}{e['kind']} waits: {e.get('detail', '')}  "
+                    f"{DIM}(it prints when the printer is back){RESET}")
+        if name == "station.error":
+            return f"{RED}ERROR {RESET}{e['message']}"
         if name == "weight.rejected":
             return (f"{RED} STOP {RESET}weight {e['weight_g']:.0f} g, expected "
                     f"{e['expected_g']:.0f} ± {e['allowance_g']:.0f} g: CMD:REWEIGH or "
