@@ -321,3 +321,37 @@ class PackException(Base):
     packer_id: Mapped[int | None] = mapped_column(ForeignKey("packers.id"))
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("packers.id"))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OutboxEvent(Base):
+    """One event for the customer-notification backend, written with the change it tells.
+
+    `id` (UUIDv7) is fixed at write time and is the idempotency key for ever; `body` is the
+    CloudEvent exactly as it will be sent. Nothing is deleted before it is acknowledged.
+    """
+
+    __tablename__ = "outbox_events"
+    __table_args__ = (
+        UniqueConstraint("order_id", "order_seq"),
+        UniqueConstraint("station_id", "station_seq"),
+        Index("ix_outbox_events_status_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    station_id: Mapped[str] = mapped_column(String(64))
+    station_seq: Mapped[int] = mapped_column(BigInteger)
+    order_id: Mapped[str] = mapped_column(String(64), index=True)
+    order_seq: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)  # the CloudEvent, JSON
+    # pending | delivered | dead (refused by the backend; kept, visible, retryable)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_status: Mapped[int | None] = mapped_column(Integer)  # HTTP status of the last try
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+

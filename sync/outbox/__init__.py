@@ -1,0 +1,1 @@
+"""The transactional outbox of events for the customer-notification backend."""
