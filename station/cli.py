@@ -18,6 +18,7 @@ from station.cli_printing import (
     print_test_label,
     shipments,
 )
+from station.cli_sync import sync_group
 from station.config import StationConfig, render_docs
 
 
@@ -309,6 +310,7 @@ def config_check(config_path: Path | None) -> None:
 for _command in (print_test_label, print_test_insert, print_reprint):
     print_group.add_command(_command)
 main.add_command(shipments)
+main.add_command(sync_group)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

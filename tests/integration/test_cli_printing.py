@@ -100,3 +100,29 @@ def test_reprint_void_and_list(tmp_path):
     r = invoke("print", "reprint", "SO-2", "--config", str(cfg))
     assert r.exit_code == 1 and "no live shipping label" in r.output
     engine.dispose()
+
+
+def test_sync_status_and_retry(tmp_path):
+    from station.data.models import OutboxEvent
+    from sync.outbox.store import enqueue
+
+    db = tmp_path / "station.db"
+    cfg = tmp_path / "station.toml"
+    cfg.write_text(f'[station]\nid = "st-1"\ndatabase = "sqlite:///{db}"\n')
+    engine = make_engine(f"sqlite:///{db}")
+    upgrade(engine)
+    sessions = session_factory(engine)
+    with sessions.begin() as s:
+        dead = enqueue(s, site="x", station_id="st-1", order_id="o1", kind="order.packed",
+                       data={})
+        enqueue(s, site="x", station_id="st-1", order_id="o2", kind="order.packed", data={})
+    with sessions.begin() as s:
+        row = s.get(OutboxEvent, dead.id)
+        row.status, row.last_status, row.last_error = "dead", 422, "data.weight_g: not a number"
+    r = invoke("sync", "status", "--config", str(cfg))
+    assert "pending 1  delivered 0  dead 1" in r.output
+    assert dead.id in r.output and "HTTP 422" in r.output and "weight_g" in r.output
+    r = invoke("sync", "retry", "--config", str(cfg))
+    assert "1 event(s)" in r.output
+    assert "pending 2" in invoke("sync", "status", "--config", str(cfg)).output
+    engine.dispose()
