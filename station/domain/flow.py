@@ -17,10 +17,10 @@ from station.domain.commands import (
     BADGE_PREFIX,
     BOX_PREFIX,
     COMMAND_PREFIX,
-    OVERRIDE_REASONS,
-    Command,
 )
 from station.domain.effects import Decision
+from station.domain.flow_commands import CommandsMixin
+from station.domain.flow_weighing import WeighingMixin
 from station.domain.labels import confirm_label
 from station.domain.scan import ScanError, ScannedCode, parse_scan
 from station.domain.state import (
@@ -32,13 +32,22 @@ from station.domain.state import (
     Phase,
     UnitState,
 )
-from station.domain.weight import WeightPolicy, judge
-from station.domain.weight import allowance as weight_allowance
+from station.domain.verdicts import (
+    accept,
+    box_weights,
+    prompt,
+    reject,
+    reset_order,
+    weigh_hint,
+)
+from station.domain.weight import WeightPolicy
+
+__all__ = ["PackFlow", "prompt"]
 
 MAX_DATA_LEN = 64
 
 
-class PackFlow:
+class PackFlow(CommandsMixin, WeighingMixin):
     """Apply scans and weights to a station's pack state."""
 
     def __init__(
@@ -67,14 +76,14 @@ class PackFlow:
                 else parse_scan(text)
             )
         except ScanError as exc:
-            return _reject(state, "bad", "unreadable", str(exc), code=text)
+            return reject(state, "bad", "unreadable", str(exc), code=text)
         code = scan.text
         if code.startswith(BADGE_PREFIX):
             d = self._badge(state, code[len(BADGE_PREFIX):].strip())
         elif code.startswith(COMMAND_PREFIX):
             d = self._command(state, code)
         elif state.phase == Phase.LOGGED_OUT:
-            d = _reject(state, "bad", "not_logged_in", "Scan your badge first.")
+            d = reject(state, "bad", "not_logged_in", "Scan your badge first.")
         elif code.startswith(BOX_PREFIX):
             d = self._box(state, code[len(BOX_PREFIX):].strip())
         elif state.phase == Phase.IDLE:
@@ -88,9 +97,9 @@ class PackFlow:
         elif state.phase == Phase.AWAIT_LABEL:
             d = self._label(state, scan)
         elif state.phase in (Phase.WEIGHING, Phase.WEIGHT_REJECTED):
-            d = _reject(state, "item", "waiting_for_weight", _weigh_hint(state))
+            d = reject(state, "item", "waiting_for_weight", weigh_hint(state))
         else:  # AWAIT_REASON
-            d = _reject(state, "bad", "reason_required", "Supervisor: scan a reason code.")
+            d = reject(state, "bad", "reason_required", "Supervisor: scan a reason code.")
         d.code = code
         d.symbology = scan.symbology
         d.prompt = prompt(state)
@@ -99,22 +108,22 @@ class PackFlow:
     def _badge(self, state: PackState, badge: str) -> Decision:
         packer = self.lookup.packer_by_badge(badge)
         if packer is None:
-            return _reject(state, "badge", "unknown_badge", f"Badge {badge!r} is not registered.")
+            return reject(state, "badge", "unknown_badge", f"Badge {badge!r} is not registered.")
         if not packer.active:
-            return _reject(state, "badge", "badge_inactive", f"Badge of {packer.name} is disabled.")
+            return reject(state, "badge", "badge_inactive", f"Badge of {packer.name} is disabled.")
         if state.phase == Phase.WEIGHT_REJECTED:
             if not packer.is_supervisor:
-                return _reject(
+                return reject(
                     state, "badge", "not_supervisor",
                     f"{packer.name} cannot override; a supervisor badge is needed.",
                 )
             state.supervisor = packer
             state.phase = Phase.AWAIT_REASON
-            return _accept("badge", f"Override by {packer.name}: scan a reason code.")
+            return accept("badge", f"Override by {packer.name}: scan a reason code.")
         if state.phase in ORDER_PHASES:
             if state.packer and packer.id == state.packer.id:
                 return Decision("info", "badge", message=f"{packer.name} is already logged in.")
-            return _reject(
+            return reject(
                 state, "badge", "order_open", "Finish or cancel the open order before switching."
             )
         effects: list[fx.Effect] = []
@@ -123,30 +132,30 @@ class PackFlow:
         state.packer = packer
         state.phase = Phase.IDLE
         effects.append(fx.LoggedIn(packer))
-        return _accept("badge", f"Hello {packer.name}.", effects)
+        return accept("badge", f"Hello {packer.name}.", effects)
 
     def _open_order(self, state: PackState, scan: ScannedCode) -> Decision:
         found = self.lookup.order_by_ref(scan.text)
         if found is None:
             product = self.lookup.product_by_keys(scan.lookup_keys())
             if product is not None:
-                return _reject(
+                return reject(
                     state, "order", "no_order_open",
                     f"That is an item ({product.sku}). Scan an order first.",
                 )
-            return _reject(state, "order", "order_not_found", f"No order {scan.text!r}.")
+            return reject(state, "order", "order_not_found", f"No order {scan.text!r}.")
         order = found.order
         if found.status == "packed":
-            return _reject(
+            return reject(
                 state, "order", "order_already_packed",
                 f"Order {order.order_number} is already packed.",
             )
         if found.status == "on_hold":
-            return _reject(
+            return reject(
                 state, "order", "order_on_hold", f"Order {order.order_number} is on hold.",
             )
         if found.busy_at_station and found.busy_at_station != state.station_id:
-            return _reject(
+            return reject(
                 state, "order", "order_in_progress",
                 f"Order {order.order_number} is being packed at {found.busy_at_station}.",
             )
@@ -156,7 +165,7 @@ class PackFlow:
         state.supervisor = None
         state.last_weight = None
         state.phase = Phase.SCANNING
-        return _accept(
+        return accept(
             "order", f"Order {order.order_number}: {order.units_total} items.",
             [fx.OrderOpened(order), *self._default_box(state)],
         )
@@ -178,27 +187,27 @@ class PackFlow:
         lines = order.lines_for(scan.lookup_keys())
         if not lines:
             if self.lookup.order_by_ref(scan.text) is not None:
-                return _reject(
+                return reject(
                     state, "item", "order_open",
                     f"Order {order.order_number} is open; finish or cancel it first.",
                 )
             product = self.lookup.product_by_keys(scan.lookup_keys())
             if product is not None:
-                return _reject(
+                return reject(
                     state, "item", "wrong_item",
                     f"Wrong item: {product.sku} {product.title} is not in this order.",
                 )
-            return _reject(state, "item", "unknown_barcode", f"Unknown barcode {scan.text!r}.")
+            return reject(state, "item", "unknown_barcode", f"Unknown barcode {scan.text!r}.")
         open_lines = [line for line in lines if line.remaining > 0]
         if not open_lines:
             line = lines[0]
-            return _reject(
+            return reject(
                 state, "item", "over_pick",
                 f"Too many: {line.sku} needs {line.qty}, {line.packed} already packed.",
                 line_pk=line.line_pk,
             )
         if scan.expiry is not None and scan.expiry < self.today():
-            return _reject(
+            return reject(
                 state, "item", "expired",
                 f"Expired on {scan.expiry.isoformat()}: {lines[0].sku} cannot ship.",
                 line_pk=lines[0].line_pk,
@@ -209,7 +218,7 @@ class PackFlow:
             if fixed and len(fixed) == len(open_lines):
                 matching = [ln for ln in fixed if ln.required_lot == scan.lot]
                 if not matching:
-                    return _reject(
+                    return reject(
                         state, "item", "wrong_lot",
                         f"Wrong lot {scan.lot}: order needs lot {fixed[0].required_lot}.",
                         line_pk=fixed[0].line_pk,
@@ -228,15 +237,15 @@ class PackFlow:
             if reason:
                 state.pending = None
                 state.phase = Phase.SCANNING
-                return _reject(state, kind, "duplicate_serial", reason, line_pk=line.line_pk)
+                return reject(state, kind, "duplicate_serial", reason, line_pk=line.line_pk)
         if line.requires_lot and pending.lot is None:
             state.pending = pending
             state.phase = Phase.AWAIT_LOT
-            return _accept(kind, f"{line.sku}: scan the lot number.", line_pk=line.line_pk)
+            return accept(kind, f"{line.sku}: scan the lot number.", line_pk=line.line_pk)
         if line.requires_serial and pending.serial is None:
             state.pending = pending
             state.phase = Phase.AWAIT_SERIAL
-            return _accept(kind, f"{line.sku}: scan the serial number.", line_pk=line.line_pk)
+            return accept(kind, f"{line.sku}: scan the serial number.", line_pk=line.line_pk)
         state.pending = None
         package = state.package
         assert package is not None
@@ -249,7 +258,7 @@ class PackFlow:
         if order.complete:
             effects.append(self._close_box(state))
             message += " All items packed: place the parcel on the scale."
-        return _accept(kind, message, effects, line_pk=line.line_pk)
+        return accept(kind, message, effects, line_pk=line.line_pk)
 
     def _serial_problem(self, state: PackState, product_id: int, serial: str) -> str:
         if (product_id, serial) in state.serials_in_pack():
@@ -263,13 +272,13 @@ class PackFlow:
         assert pending is not None and state.order is not None
         line = state.order.line(pending.line_pk)
         if set(scan.lookup_keys()) & line.keys:
-            return _reject(
+            return reject(
                 state, what, "item_barcode_scanned",
                 f"That is the item barcode; scan the {what} number of {line.sku}.",
             )
         value = (scan.lot if what == "lot" else scan.serial) or scan.text
         if not value or len(value) > MAX_DATA_LEN:
-            return _reject(state, what, f"invalid_{what}", f"That is not a {what} number.")
+            return reject(state, what, f"invalid_{what}", f"That is not a {what} number.")
         return value
 
     def _lot(self, state: PackState, scan: ScannedCode) -> Decision:
@@ -280,7 +289,7 @@ class PackFlow:
         assert pending is not None and state.order is not None
         line = state.order.line(pending.line_pk)
         if line.required_lot is not None and value != line.required_lot:
-            return _reject(
+            return reject(
                 state, "lot", "wrong_lot",
                 f"Wrong lot {value}: order needs lot {line.required_lot}.", line_pk=line.line_pk,
             )
@@ -303,237 +312,16 @@ class PackFlow:
         if d.accepted and all(label.confirmed for label in state.labels):
             order = state.order
             assert order is not None
-            d.effects.append(fx.OrderPacked(order, _weights(state)))
+            d.effects.append(fx.OrderPacked(order, box_weights(state)))
             d.message += f" Order {order.order_number} packed."
-            _reset_order(state)
+            reset_order(state)
         return d
 
     def _box(self, state: PackState, code: str) -> Decision:
         if state.phase not in (Phase.SCANNING, Phase.IDLE) or state.package is None:
-            return _reject(state, "box", "command_not_allowed", "Choose the box while packing.")
+            return reject(state, "box", "command_not_allowed", "Choose the box while packing.")
         box = self.lookup.box_by_code(code)
         if box is None:
-            return _reject(state, "box", "unknown_box", f"Unknown box type {code!r}.")
+            return reject(state, "box", "unknown_box", f"Unknown box type {code!r}.")
         state.package.box = box
-        return _accept("box", f"Box {box.name}.", [fx.BoxSelected(state.package.index, box)])
-
-    def _close_box(self, state: PackState) -> fx.BoxClosed:
-        assert state.order is not None and state.package is not None
-        package = state.package
-        package.status = "weighing"
-        state.phase = Phase.WEIGHING
-        expected = package.expected_g(state.order)
-        allow = weight_allowance(expected, self.policy)
-        return fx.BoxClosed(package.index, expected, max(0.0, expected - allow), expected + allow)
-
-    # --------------------------------------------------------------- commands
-    def _command(self, state: PackState, code: str) -> Decision:
-        try:
-            cmd = Command(code)
-        except ValueError:
-            return _reject(state, "command", "unknown_command", f"Unknown command {code!r}.")
-        if state.phase == Phase.LOGGED_OUT:
-            return _reject(state, "command", "not_logged_in", "Scan your badge first.")
-        if cmd in (Command.SHORT, Command.DAMAGED, Command.CANCEL):
-            return self._stop(state, cmd)
-        if cmd == Command.LOGOUT:
-            if state.phase != Phase.IDLE or state.packer is None:
-                return _not_now(state, "Finish or cancel the open order before logging out.")
-            packer, state.packer, state.phase = state.packer, None, Phase.LOGGED_OUT
-            return _accept("command", f"Goodbye {packer.name}.", [fx.LoggedOut(packer)])
-        if cmd == Command.NEW_BOX:
-            if state.phase != Phase.SCANNING:
-                return _not_now(state, "A new box can be started while scanning items.")
-            if not state.package or not state.package.units:
-                return _reject(state, "command", "empty_box", "This box is still empty.")
-            closed = self._close_box(state)
-            return _accept(
-                "command", f"Box {closed.index} closed: place it on the scale.", [closed]
-            )
-        if cmd == Command.REWEIGH:
-            if state.phase == Phase.WEIGHING:
-                return Decision("info", "command", message="Waiting for the weight already.")
-            if state.phase != Phase.WEIGHT_REJECTED:
-                return _not_now(state, "Nothing to re-weigh.")
-            state.phase = Phase.WEIGHING
-            return _accept("command", "Re-weighing: place the parcel on the scale.")
-        if cmd == Command.BACK:
-            return self._back(state)
-        if cmd == Command.REPRINT:
-            if state.phase != Phase.AWAIT_LABEL or state.order is None:
-                return _not_now(state, "Labels can be reprinted while the station asks for them.")
-            return _accept("command", "Printing the labels again.",
-                           [fx.ReprintRequested(state.order)])
-        reason = OVERRIDE_REASONS.get(cmd)
-        if reason is None or state.phase != Phase.AWAIT_REASON:
-            return _not_now(state, "No override is waiting for a reason.")
-        return self._override(state, reason)
-
-    def _back(self, state: PackState) -> Decision:
-        if state.phase in (Phase.AWAIT_LOT, Phase.AWAIT_SERIAL):
-            state.pending = None
-            state.phase = Phase.SCANNING
-            return _accept("command", "Unit dropped; continue scanning.")
-        if state.phase == Phase.AWAIT_REASON:
-            state.supervisor = None
-            state.phase = Phase.WEIGHT_REJECTED
-            return _accept("command", "Override abandoned.")
-        if state.phase == Phase.WEIGHING and state.order and not state.order.complete:
-            assert state.package is not None
-            state.package.status = "open"
-            state.phase = Phase.SCANNING
-            return _accept(
-                "command", "Box reopened.", [fx.BoxReopened(state.package.index)]
-            )
-        return _not_now(state, "Nothing to go back from.")
-
-    def _stop(self, state: PackState, cmd: Command) -> Decision:
-        if state.phase not in ORDER_PHASES or state.order is None:
-            return _not_now(state, "No order is open.")
-        kind, status = {
-            Command.SHORT: ("short_pick", "on_hold"),
-            Command.DAMAGED: ("damaged", "on_hold"),
-            Command.CANCEL: ("cancelled", "ready"),
-        }[cmd]
-        order = state.order
-        _reset_order(state)
-        words = {"short_pick": "on hold: short pick", "damaged": "on hold: damaged item",
-                 "cancelled": "cancelled; it can be packed again"}[kind]
-        return _accept(
-            "command", f"Order {order.order_number} {words}.",
-            [fx.OrderStopped(order, kind, status)],
-        )
-
-    # ---------------------------------------------------------------- weights
-    def wants_weight(self, state: PackState) -> bool:
-        """Tell whether the station is waiting for a parcel weight."""
-        return state.phase == Phase.WEIGHING
-
-    def scale_cleared(self, state: PackState) -> bool:
-        """Note that the scale reads empty; tell whether that changed the state."""
-        changed, state.scale_must_clear = state.scale_must_clear, False
-        return changed
-
-    def handle_weight(self, state: PackState, grams: float) -> Decision:
-        """Judge a stable parcel weight."""
-        if state.phase != Phase.WEIGHING or state.order is None or state.package is None:
-            return Decision("info", "weight", reason="not_weighing", message="Weight ignored.")
-        if state.scale_must_clear:
-            return Decision(
-                "info", "weight", reason="scale_not_cleared",
-                message="Take the previous parcel off the scale first.",
-            )
-        package = state.package
-        verdict = judge(grams, package.expected_g(state.order), self.policy)
-        state.last_weight = verdict
-        effects: list[fx.Effect] = [fx.WeightJudged(package.index, verdict)]
-        if not verdict.accepted:
-            state.phase = Phase.WEIGHT_REJECTED
-            d = Decision(
-                "rejected", "weight", "weight_out_of_tolerance",
-                f"Weight {grams:.0f} g, expected {verdict.expected_g:.0f} g "
-                f"± {verdict.allowance_g:.0f} g.", effects=effects,
-            )
-            d.prompt = prompt(state)
-            return d
-        package.status, package.weight_g = "accepted", grams
-        d = self._after_box(state, effects, f"Weight {grams:.0f} g OK.")
-        d.kind = "weight"
-        return d
-
-    def _override(self, state: PackState, reason: str) -> Decision:
-        assert state.package is not None and state.supervisor is not None
-        verdict = state.last_weight
-        assert verdict is not None
-        package = state.package
-        package.status, package.weight_g = "overridden", verdict.measured_g
-        effects: list[fx.Effect] = [
-            fx.OverrideApplied(package.index, state.supervisor, reason, verdict)
-        ]
-        state.supervisor = None
-        return self._after_box(state, effects, f"Override accepted ({reason}).")
-
-    def _after_box(self, state: PackState, effects: list[fx.Effect], msg: str) -> Decision:
-        order = state.order
-        assert order is not None
-        state.scale_must_clear = True
-        if order.complete:
-            effects.append(fx.ShipmentsRequested(order, _weights(state)))
-            if self.confirm_labels:
-                state.phase = Phase.AWAIT_LABEL
-                many = "s" if len(state.packages) > 1 else ""
-                return _accept("command", f"{msg} Scan the shipping label{many}.", effects)
-            effects.append(fx.OrderPacked(order, _weights(state)))
-            _reset_order(state)
-            return _accept("command", f"{msg} Order {order.order_number} packed.", effects)
-        nxt = PackageState(index=len(state.packages) + 1)
-        state.packages.append(nxt)
-        state.phase = Phase.SCANNING
-        effects.append(fx.BoxOpened(nxt.index))
-        effects.extend(self._default_box(state))
-        return _accept("command", f"{msg} Continue in box {nxt.index}.", effects)
-
-
-
-def _weights(state: PackState) -> tuple[tuple[int, float | None], ...]:
-    return tuple((p.index, p.weight_g) for p in state.packages)
-
-
-def _reset_order(state: PackState) -> None:
-    state.labels = []
-    state.order = None
-    state.packages = []
-    state.pending = None
-    state.supervisor = None
-    state.last_weight = None
-    state.session_id = None
-    state.phase = Phase.IDLE
-
-
-def _accept(kind: str, message: str, effects=None, *, line_pk: int | None = None) -> Decision:
-    return Decision("accepted", kind, message=message, effects=list(effects or []), line_pk=line_pk)
-
-
-def _reject(
-    state: PackState, kind: str, reason: str, message: str, *, line_pk: int | None = None,
-    code: str = "",
-) -> Decision:
-    return Decision(
-        "rejected", kind, reason, message, prompt=prompt(state), line_pk=line_pk, code=code
-    )
-
-
-def _not_now(state: PackState, message: str) -> Decision:
-    return _reject(state, "command", "command_not_allowed", message)
-
-
-def _weigh_hint(state: PackState) -> str:
-    if state.phase == Phase.WEIGHT_REJECTED:
-        return "Weight rejected: fix the parcel and scan CMD:REWEIGH, or call a supervisor."
-    return "Waiting for the weight: place the parcel on the scale."
-
-
-def prompt(state: PackState) -> str:
-    """Return the next thing the packer should do, in words."""
-    phase = state.phase
-    if phase == Phase.LOGGED_OUT:
-        return "Scan your badge"
-    if phase == Phase.IDLE:
-        return "Scan an order"
-    order = state.order
-    assert order is not None
-    if phase == Phase.SCANNING:
-        return f"Scan items ({order.units_packed}/{order.units_total})"
-    if phase in (Phase.AWAIT_LOT, Phase.AWAIT_SERIAL):
-        assert state.pending is not None
-        line = order.line(state.pending.line_pk)
-        what = "lot" if phase == Phase.AWAIT_LOT else "serial"
-        return f"Scan the {what} number of {line.sku}"
-    if phase == Phase.WEIGHING:
-        return "Place the parcel on the scale"
-    if phase == Phase.WEIGHT_REJECTED:
-        return "Re-weigh (CMD:REWEIGH) or supervisor override"
-    if phase == Phase.AWAIT_LABEL:
-        done = sum(label.confirmed for label in state.labels)
-        return f"Scan the shipping label ({done}/{len(state.labels)})"
-    return "Supervisor: scan a reason code"
+        return accept("box", f"Box {box.name}.", [fx.BoxSelected(state.package.index, box)])
