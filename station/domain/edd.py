@@ -95,10 +95,11 @@ class EddPolicy:
         if (not isinstance(self.handling_days, int)
                 or not 0 <= self.handling_days <= MAX_HANDLING_DAYS):
             raise EddError(f"handling_days: need 0..{MAX_HANDLING_DAYS} whole days")
+        if _country(self.origin_country) != self.origin_country:
+            raise EddError(f"origin_country: {self.origin_country!r} must be like 'DE'")
         try:
-            holidays.country_holidays(self.origin_country, subdiv=self.origin_subdivision,
-                                      years=[2000])
-        except NotImplementedError as exc:
+            _public_holidays(self.origin_country, self.origin_subdivision, (2000,), True)
+        except EddError as exc:
             raise EddError(f"origin: {exc}") from exc
         _closed_rule(tuple(self.closed_days))  # raises on a bad entry
 
@@ -185,7 +186,7 @@ def transit_days(
     rule: ServiceRule, zones: Mapping[str, str], country: str, subdivision: str | None,
 ) -> tuple[int, int]:
     """Return (min, max) transit days to a destination: by `CC-SUB`, `CC`, zone, then `*`."""
-    keys = [f"{country}-{subdivision}"] if subdivision else []
+    keys = [f"{country}-{subdivision.upper()}"] if subdivision else []
     keys.append(country)
     if country in zones:
         keys.append(zones[country])
@@ -226,14 +227,19 @@ def _calendar(weekmask: str, country: str, subdiv: str | None, years: tuple[int,
 @lru_cache(maxsize=256)
 def _public_holidays(country: str, subdiv: str | None, years: tuple[int, ...],
                      strict: bool) -> tuple[date, ...]:
-    # A destination the package does not know has weekends only (strict=False); an unknown
-    # subdivision falls back to the country's national holidays.
-    for sub in (subdiv, None) if subdiv else (None,):
+    # The origin must be known (strict). At a destination, an unknown subdivision (a region
+    # name) falls back to the national holidays, an unknown country to weekends only.
+    tries = list(dict.fromkeys((subdiv, subdiv.upper()))) if subdiv else [None]
+    if not strict and subdiv:
+        tries.append(None)
+    error: NotImplementedError | None = None
+    for sub in tries:
         try:
             return tuple(holidays.country_holidays(country, subdiv=sub, years=list(years)))
         except NotImplementedError as exc:
-            if strict:
-                raise EddError(str(exc)) from exc
+            error = error or exc
+    if strict:
+        raise EddError(str(error))
     return ()
 
 
@@ -273,7 +279,7 @@ def _country(code: str) -> str:
 def _subdivision(country: str, code: str | None) -> str | None:
     # Accept "BY" and "DE-BY"; anything else (a region name) is kept and, if the holiday
     # calendar does not know it, the national calendar is used.
-    value = (code or "").strip().upper()
-    if value.startswith(f"{country}-"):
+    value = (code or "").strip()
+    if value.upper().startswith(f"{country}-"):
         value = value[len(country) + 1:]
     return value or None
