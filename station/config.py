@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import time
 from pathlib import Path
 from typing import Literal, get_args, get_origin
 
@@ -24,7 +25,9 @@ from pydantic import (
 from drivers.scale.factory import SCALE_PROTOCOLS, open_scale
 from drivers.vlm.factory import VLM_PROTOCOLS
 from drivers.vlm.kardex import dialect_named
+from station.domain.edd import EddPolicy, ServiceRule
 from station.printing.insert import check_url_template
+from sync.payloads import check_tracking_url_template
 
 
 class _Section(BaseModel):
@@ -249,11 +252,71 @@ class PrintingSection(_Section):
         return value
 
 
+class EddServiceSection(_Section):
+    """Transit days of one carrier service."""
+
+    carrier: str = Field("*", description="Carrier name as on orders; `*` for any.")
+    service: str = Field("*", description="Service name as on orders; `*` for any.")
+    transit: dict[str, tuple[int, int]] = Field(
+        description="Delivery days (min, max) after dispatch by destination: `DE-BY`, `DE`, "
+        "a zone name, or `*`.",
+    )
+    delivery_weekmask: str = Field(
+        "1111100", description="Days the service delivers, Monday first (`1111110`: Saturdays)."
+    )
+
+
+class EddSection(_Section):
+    """Estimated delivery date: cut-off, handling, business days, transit times."""
+
+    timezone: str = Field("Europe/Berlin", description="Time zone of the site (IANA name).")
+    cutoff: time = Field(
+        time(14, 0), description="Parcels packed at or after this local time ship next day."
+    )
+    handling_days: int = Field(0, description="Dispatch days before a parcel ships.", ge=0)
+    origin_country: str = Field(
+        "", description="Country whose public holidays stop dispatch. Empty: the ship-from "
+        "country (`[printing.ship_from] country`), else DE.",
+    )
+    origin_subdivision: str = Field("", description="Region for holidays, e.g. `BY`.")
+    dispatch_weekmask: str = Field("1111100", description="Days carriers collect, Monday first.")
+    closed_days: list[str] = Field(
+        default_factory=list,
+        description="Days the site does not ship: `MM-DD` every year or `YYYY-MM-DD`.",
+    )
+    zones: dict[str, str] = Field(
+        default_factory=dict, description="Country to zone name, for transit rules by zone."
+    )
+    services: list[EddServiceSection] = Field(
+        default_factory=list,
+        description="Transit rules (`[[edd.services]]`). None: events carry no estimate.",
+    )
+
+    def policy(self, fallback_country: str) -> EddPolicy | None:
+        """Return the EDD policy, or None when no transit rule is configured."""
+        if not self.services:
+            return None
+        return EddPolicy(
+            origin_country=(self.origin_country or fallback_country or "DE").upper(),
+            timezone=self.timezone, cutoff=self.cutoff,
+            services={(r.carrier, r.service): ServiceRule(dict(r.transit), r.delivery_weekmask)
+                      for r in self.services},
+            origin_subdivision=self.origin_subdivision or None,
+            handling_days=self.handling_days, dispatch_weekmask=self.dispatch_weekmask,
+            closed_days=tuple(self.closed_days), zones=dict(self.zones),
+        )
+
+
 class BackendSection(_Section):
     """Customer-notification backend."""
 
     events_url: str = Field("", description="URL that receives ship events (HTTPS).")
     orders_url: str = Field("", description="URL that lists orders ready to pack.")
+    tracking_urls: dict[str, str] = Field(
+        default_factory=dict,
+        description="Tracking page by carrier, e.g. `DHL = \"https://...?piececode={tracking}"
+        "\"` (`{tracking}`, `{postal_code}`, `{country}`).",
+    )
     secret: str = Field(
         "", description="Standard Webhooks signing secret (`whsec_...`). Never logged.", repr=False
     )
@@ -269,7 +332,21 @@ class StationConfig(_Section):
     printing: PrintingSection = Field(
         default_factory=PrintingSection, description="Labels and inserts."
     )
+    edd: EddSection = Field(default_factory=EddSection, description="Delivery estimates.")
     backend: BackendSection = Field(default_factory=BackendSection, description="Backend.")
+
+    @model_validator(mode="after")
+    def _edd_and_tracking(self) -> StationConfig:
+        try:
+            self.edd.policy(self.printing.ship_from.country)
+        except ValueError as exc:
+            raise ValueError(f"edd: {exc}") from exc
+        for carrier, template in self.backend.tracking_urls.items():
+            try:
+                check_tracking_url_template(template)
+            except ValueError as exc:
+                raise ValueError(f"backend.tracking_urls.{carrier}: {exc}") from exc
+        return self
 
     def database_url(self) -> str:
         """Return the database URL, defaulting to SQLite in the user data folder."""
@@ -340,7 +417,9 @@ def render_docs() -> str:
         for name, field in model.model_fields.items():
             value = field.get_default(call_default_factory=True)
             typ = _type_name(field.annotation)
-            if name == "secret":
+            if field.is_required():
+                default = "required"
+            elif name == "secret":
                 default = '""'
             elif isinstance(value, BaseModel):
                 default, typ = "table below", "table"
@@ -359,5 +438,7 @@ def render_docs() -> str:
     section("scan", ScanSection)
     section("printing", PrintingSection)
     section("printing.ship_from", AddressSection)
+    section("edd", EddSection)
+    section("edd.services", EddServiceSection)
     section("backend", BackendSection)
     return "\n".join(out).rstrip() + "\n"

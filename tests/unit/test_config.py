@@ -43,6 +43,11 @@ def test_defaults_without_file(tmp_path, monkeypatch):
         ("[printing]\nreview_url_template = 'https://x/{customer_email}'\n",
          "printing.review_url_template"),
         ("[printing]\nlabel_dpi = 600\n", "printing.label_dpi"),
+        ("[[edd.services]]\ntransit = { DE = [3, 1] }\n", "edd:"),
+        ("[edd]\ntimezone = 'Mars/Olympus'\n[[edd.services]]\ntransit = { '*' = [1, 2] }\n",
+         "edd:"),
+        ("[backend]\ntracking_urls = { DHL = 'https://x/{trackingnumber}' }\n",
+         "backend.tracking_urls.DHL"),
         ("[printing]\nsscc_company_prefix = '12AB'\n", "printing.sscc_company_prefix"),
     ],
 )
@@ -63,3 +68,25 @@ def test_secret_never_in_repr():
     config = load_config(None)
     config.backend.secret = "whsec_c2VjcmV0"
     assert "whsec_" not in repr(config)
+
+
+def test_edd_rules_from_toml(tmp_path):
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from station.domain.edd import estimate
+
+    path = tmp_path / "station.toml"
+    path.write_text(
+        '[printing.ship_from]\ncountry = "DE"\n'
+        '[edd]\ncutoff = "14:00"\norigin_subdivision = "BE"\n'
+        '[[edd.services]]\ncarrier = "DHL"\nservice = "Paket"\n'
+        'transit = { DE = [1, 2], "*" = [3, 6] }\n'
+    )
+    config = load_config(path)
+    policy = config.edd.policy(config.printing.ship_from.country)
+    friday_late = datetime(2026, 12, 4, 15, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    edd = estimate(friday_late, policy, "DHL", "Paket", "DE")
+    assert (edd.ship_date, edd.earliest, edd.latest) == (
+        date(2026, 12, 7), date(2026, 12, 8), date(2026, 12, 9))
+    assert load_config(None).edd.policy("DE") is None  # no rules: no estimate
