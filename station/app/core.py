@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from station.app.events import Emit, decision_events, make_event, state_summary
 from station.app.lookup import SqlLookup
+from station.app.notify import Notifier
 from station.app.persist import Persister
 from station.app.resume import load_state
 from station.app.shipping import Shipping, ShippingError
@@ -70,6 +71,9 @@ class StationCore:
         self.state = PackState(station_id=self.station_id)
         self.seq = 0
         self.shipping = Shipping(config)
+        self.notifier = Notifier(config)
+        # Called after a commit that wrote outbox events (the relay wakes up).
+        self.on_events_queued: Callable[[], None] = lambda: None
         # Called after a commit that queued print jobs (the spooler wakes up).
         self.on_print_queued: Callable[[], None] = lambda: None
         self._weight_on_hold = False  # a label failed: wait for a scan before weighing again
@@ -142,7 +146,7 @@ class StationCore:
         scan_id: int | None = None,
     ) -> Persister:
         persister = Persister(s, self.station_id, learn_weights=self.config.weight.learn,
-                              shipping=self.shipping)
+                              shipping=self.shipping, notifier=self.notifier)
         self.state.session_id = persister.apply(
             self.state, decision.effects, session_id=session_before, scan_id=scan_id
         )
@@ -159,6 +163,8 @@ class StationCore:
             self.emit(event)
         if persister.print_queued:
             self.on_print_queued()
+        if persister.events_queued:
+            self.on_events_queued()
 
     def handle_weight(self, grams: float) -> Decision:
         """Judge, persist and announce a stable parcel weight."""

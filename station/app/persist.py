@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from station.app.notify import Notifier
 from station.app.shipping import Shipping
 from station.data.models import (
     BoxType,
@@ -40,7 +41,7 @@ class Persister:
 
     def __init__(
         self, session: Session, station_id: str, *, learn_weights: bool = True,
-        shipping: Shipping | None = None,
+        shipping: Shipping | None = None, notifier: Notifier | None = None,
     ) -> None:
         self.s = session
         self.station_id = station_id
@@ -49,6 +50,8 @@ class Persister:
         self.labels: list[LabelState] | None = None  # made by this decision, if any
         self.print_queued = False
         self.voided: list[Shipment] = []
+        self.notifier = notifier
+        self.events_queued = 0  # outbox events this decision wrote
 
     def apply(
         self,
@@ -136,6 +139,10 @@ class Persister:
                         self.shipping.reprint(self.s, session_id)
                         self.print_queued = True
                 case fx.OrderPacked(order=order):
+                    if self.notifier is not None:
+                        assert session_id is not None
+                        self.events_queued += self.notifier.order_packed(
+                            self.s, order, state.packer, session_id)
                     self._end_session(session_id, "packed")
                     self.s.execute(
                         update(Order).where(Order.id == order.order_pk).values(status="packed")
@@ -146,6 +153,9 @@ class Persister:
                 case fx.OrderStopped(order=order, kind=kind, order_status=status):
                     if self.shipping is not None and session_id is not None:
                         self.voided = self.shipping.void_session(self.s, session_id, kind)
+                    if self.notifier is not None and self.notifier.order_exception(
+                            self.s, order, kind):
+                        self.events_queued += 1
                     self.s.add(
                         PackException(
                             session_id=session_id, order_pk=order.order_pk, kind=kind,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from station.app.notify import Notifier
 from station.app.shipping import Shipping
 from station.config import StationConfig
 from station.data.models import Order, Shipment
@@ -46,6 +47,8 @@ def void_shipment(sessions: sessionmaker[Session], config: StationConfig, tracki
         Shipping(config).void(s, shipment, reason.strip()[:200])
         order = s.get(Order, shipment.order_pk)
         assert order is not None
+        if order.status == "packed":  # the backend heard of this label: tell it
+            Notifier(config).shipment_voided(s, shipment, reason.strip()[:200])
         return order.order_number
 
 
