@@ -1,4 +1,4 @@
-"""Offer the sync commands: outbox status and retry."""
+"""Offer the sync commands: outbox status, retry and drain; order pull; the test backend."""
 
 from __future__ import annotations
 
@@ -51,3 +51,74 @@ def sync_retry(event_ids: tuple[str, ...], config_path: Path | None) -> None:
     finally:
         database.close()
     click.echo(f"{count} event(s) will be sent again")
+
+
+@sync_group.command("run")
+@config_option
+@click.option("--timeout", "timeout_s", type=float, default=60.0, show_default=True,
+              help="Give up after this many seconds.")
+def sync_run(config_path: Path | None, timeout_s: float) -> None:
+    """Deliver waiting events to `[backend] events_url` now, then exit."""
+    from station.app.bootstrap import open_database
+    from sync.relay import open_relay
+
+    config = _config(config_path)
+    if not config.backend.events_url:
+        raise click.ClickException("no [backend] events_url configured")
+    database = open_database(config)
+    relay = open_relay(database.sessions, events_url=config.backend.events_url,
+                       secret=config.backend.secret, sender_id=f"{config.station.id}:cli")
+    try:
+        done = relay.flush(timeout_s)
+        stats = relay.stats
+    finally:
+        relay.close()
+        database.close()
+    click.echo(f"{'all delivered' if done else 'not all delivered'}: {stats}")
+    if not done:
+        raise SystemExit(1)
+
+
+@click.command("pull")
+@config_option
+@click.option("--limit", type=int, default=100, show_default=True, help="Orders per page.")
+def orders_pull(config_path: Path | None, limit: int) -> None:
+    """Fetch ready orders from `[backend] orders_url` and import them (idempotent)."""
+    from station.app.bootstrap import open_database
+    from station.app.pull import pull_orders
+    from sync.importing import ImportFailed
+    from sync.relay.orders import OrdersError
+
+    config = _config(config_path)
+    database = open_database(config)
+    try:
+        result = pull_orders(database.sessions, config, limit=limit)
+    except (OrdersError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    except ImportFailed as exc:
+        raise click.ClickException(f"a page was refused, nothing of it imported\n{exc}") from exc
+    finally:
+        database.close()
+    click.echo(f"orders: {result.records} pulled in {result.pages} page(s), {result.created} "
+               f"created, {result.updated} updated, {result.unchanged} unchanged")
+
+
+@click.group("backend")
+def backend_group() -> None:
+    """Run the reference backend (for tests and demos)."""
+
+
+@backend_group.command(
+    "serve", context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+)
+@click.pass_context
+def backend_serve(ctx: click.Context) -> None:
+    """Receive, verify and store events like a notification backend would.
+
+    Options go to the receiver: `--listen HOST:PORT --db FILE --secret whsec_...
+    [--orders FILE]`; see `packbench backend serve --help-receiver`.
+    """
+    from sync.receiver.__main__ import main as receiver_main
+
+    args = ["--help" if a == "--help-receiver" else a for a in ctx.args]
+    raise SystemExit(receiver_main(args))

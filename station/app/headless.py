@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import uuid
 from dataclasses import dataclass
 
 from drivers.scale.device import Weight
@@ -19,8 +20,11 @@ from drivers.scanner.device import ScannerReader
 from station.app.core import StationCore
 from station.app.device_worker import DeviceWorker
 from station.app.devices import device_workers
+from station.app.events import make_event
 from station.app.spooler import PrintSpooler
 from station.config import DeviceSection
+from sync.relay import Relay, RelayState, open_relay
+from sync.relay.claim import outstanding_count
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +146,7 @@ class HeadlessStation:
         self.scale: ScaleWorker | None = None
         self.devices: dict[str, DeviceWorker] = {}
         self.spooler: PrintSpooler | None = None
+        self.relay: Relay | None = None
         self._generation = 0
         self._stopped = threading.Event()
 
@@ -180,7 +185,37 @@ class HeadlessStation:
         )
         self.core.on_print_queued = self.spooler.wake
         self.spooler.start()  # jobs left queued by an earlier run go out now
+        self._start_relay()
         self._maybe_request_weight()
+
+    def _start_relay(self) -> None:
+        backend = self.config.backend
+        if not backend.events_url:
+            return
+        self.relay = open_relay(
+            self.core.sessions, events_url=backend.events_url, secret=backend.secret,
+            sender_id=f"{self.core.station_id}:{uuid.uuid4().hex[:8]}",
+            on_relay_state_changed=self._relay_state,
+            on_alert=lambda kind, detail: self.inbox.put(_Input("event", event=make_event(
+                "backend.alert", self.core.station_id, kind=kind, detail=detail))),
+        )
+        self.core.on_events_queued = self.relay.wake
+        self.relay.start()  # events left by an earlier run (or a long outage) go out now
+
+    def _relay_state(self, state: RelayState) -> None:
+        """Show the backend queue like a device: offline with N events waiting, or paused."""
+        with self.core.sessions() as s:
+            waiting = outstanding_count(s)
+        if state in (RelayState.IDLE, RelayState.SENDING):
+            shown, detail = "connected", f"{waiting} event(s) waiting" if waiting else ""
+        elif state is RelayState.RETRYING:
+            shown, detail = "disconnected", f"offline, {waiting} event(s) waiting"
+        elif state is RelayState.PAUSED:
+            paused = self.relay.paused_detail if self.relay else ""
+            shown, detail = "error", f"paused: {paused}; {waiting} event(s) waiting"
+        else:
+            return
+        self._device_state("backend", shown, detail)
 
     def _device_state(self, device: str, state: str, detail: str) -> None:
         self.inbox.put(_Input("device", data=f"{device}\t{state}\t{detail}".encode()))
@@ -204,6 +239,8 @@ class HeadlessStation:
                 self.scanner.stop()
             if self.scale:
                 self.scale.stop()
+            if self.relay:
+                self.relay.close()
             if self.spooler:
                 self.spooler.stop()
             for worker in self.devices.values():

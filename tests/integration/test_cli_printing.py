@@ -126,3 +126,38 @@ def test_sync_status_and_retry(tmp_path):
     assert "1 event(s)" in r.output
     assert "pending 2" in invoke("sync", "status", "--config", str(cfg)).output
     engine.dispose()
+
+
+def test_orders_pull_imports_pages_once(tmp_path):
+    from sync.receiver.app import Receiver
+    from sync.relay.client import Secret
+
+    secret = Secret.generate().reveal()
+    orders = [{
+        "order_id": f"web-{i}", "order_number": f"W-{i}",
+        "customer": {"first_name": "Ana", "last_name": "B", "email": "ana@example.com"},
+        "ship_to": {"name": "Ana B", "street": "Weg 1", "city": "Berlin", "postal_code": "10115",
+                    "region": "", "country": "DE"},
+        "carrier": "DHL", "service": "Paket",
+        "lines": [{"line_id": "1", "sku": "MUG-1", "qty": 1}],
+    } for i in range(5)]
+    db = tmp_path / "station.db"
+    engine = make_engine(f"sqlite:///{db}")
+    upgrade(engine)
+    seed(session_factory(engine))
+    engine.dispose()
+    receiver = Receiver(secret, str(tmp_path / "backend.db"), orders=orders).start()
+    try:
+        cfg = tmp_path / "station.toml"
+        cfg.write_text(f'[station]\ndatabase = "sqlite:///{db}"\n'
+                       f'[backend]\norders_url = "{receiver.orders_url}"\nsecret = "{secret}"\n')
+        r = invoke("orders", "pull", "--limit", "2", "--config", str(cfg))
+        assert r.exit_code == 0, r.output
+        assert "5 pulled in 3 page(s), 5 created" in r.output
+        r = invoke("orders", "pull", "--config", str(cfg))
+        assert "0 created, 0 updated, 5 unchanged" in r.output
+        cfg.write_text(cfg.read_text().replace(secret, Secret.generate().reveal()))
+        r = invoke("orders", "pull", "--config", str(cfg))
+        assert r.exit_code == 1  # a backend we cannot verify is refused
+    finally:
+        receiver.stop()
