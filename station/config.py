@@ -312,6 +312,10 @@ class BackendSection(_Section):
 
     events_url: str = Field("", description="URL that receives ship events (HTTPS).")
     orders_url: str = Field("", description="URL that lists orders ready to pack.")
+    pull_interval_s: float = Field(
+        300.0, description="How often the running station pulls orders from `orders_url`, s.",
+        gt=0,
+    )
     tracking_urls: dict[str, str] = Field(
         default_factory=dict,
         description="Tracking page by carrier, e.g. `DHL = \"https://...?piececode={tracking}"

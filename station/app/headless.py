@@ -21,6 +21,7 @@ from station.app.core import StationCore
 from station.app.device_worker import DeviceWorker
 from station.app.devices import device_workers
 from station.app.events import make_event
+from station.app.pull import pull_orders
 from station.app.spooler import PrintSpooler
 from station.config import DeviceSection
 from sync.relay import Relay, RelayState, open_relay
@@ -186,7 +187,26 @@ class HeadlessStation:
         self.core.on_print_queued = self.spooler.wake
         self.spooler.start()  # jobs left queued by an earlier run go out now
         self._start_relay()
+        if self.config.backend.orders_url:
+            self._puller = threading.Thread(target=self._pull_orders, name="orders-pull",
+                                            daemon=True)
+            self._puller.start()
         self._maybe_request_weight()
+
+    def _pull_orders(self) -> None:
+        """Pull ready orders every `pull_interval_s` until the station stops."""
+        while not self._stopped.is_set():
+            try:
+                result = pull_orders(self.core.sessions, self.config)
+                event = make_event("orders.pulled", self.core.station_id,
+                                   records=result.records, created=result.created,
+                                   updated=result.updated)
+            except Exception as exc:  # the backend or a page was bad: say so, try later
+                log.warning("order pull failed: %s", exc)
+                event = make_event("orders.pull_failed", self.core.station_id,
+                                   message=str(exc)[:500])
+            self.inbox.put(_Input("event", event=event))
+            self._stopped.wait(self.config.backend.pull_interval_s)
 
     def _start_relay(self) -> None:
         backend = self.config.backend

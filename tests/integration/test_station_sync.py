@@ -71,3 +71,38 @@ def test_events_reach_the_backend_after_an_outage(tmp_path):
         scale.stop()
         if receiver is not None:
             receiver.stop()
+
+
+@pytest.mark.slow
+def test_running_station_pulls_ready_orders(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'station.db'}")
+    upgrade(engine)
+    seed(session_factory(engine))
+    engine.dispose()
+    secret = Secret.generate().reveal()
+    order = {
+        "order_id": "web-1", "order_number": "W-1",
+        "customer": {"first_name": "Ana", "last_name": "B", "email": "ana@example.com"},
+        "ship_to": {"name": "Ana B", "street": "Weg 1", "city": "Berlin", "postal_code": "10115",
+                    "region": "", "country": "DE"},
+        "carrier": "DHL", "service": "Paket",
+        "lines": [{"line_id": "1", "sku": "MUG-1", "qty": 1}],
+    }
+    receiver = Receiver(secret, str(tmp_path / "backend.db"), orders=[order]).start()
+    scanner, scale = SimScanner("pty"), SimMtSics("tcp")
+    station = DefaultStation(tmp_path, scanner, scale)
+    with station.config.open("a") as fh:
+        fh.write(f'[backend]\norders_url = "{receiver.orders_url}"\nsecret = "{secret}"\n'
+                 'pull_interval_s = 0.5\n')
+    try:
+        station.start()
+        pulled = station.log.wait_for(lambda e: e["event"] == "orders.pulled", 0)
+        assert pulled["created"] == 1
+        station.log.wait_for(lambda e: e["event"] == "orders.pulled" and e["created"] == 0, 0)
+        scan(station, scanner, "BADGE:P1")
+        assert scan(station, scanner, "W-1")["event"] == "scan.accepted"
+    finally:
+        station.stop()
+        scanner.stop()
+        scale.stop()
+        receiver.stop()
