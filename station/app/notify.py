@@ -13,14 +13,14 @@ The relay delivers them later; nothing here touches the network.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from station.config import StationConfig
 from station.data.models import BoxType, Order, Package, PackedUnit, Shipment
-from station.domain.edd import Edd, EddError, estimate
+from station.domain.edd import Edd, EddError, SuppliedEdd, estimate
 from station.domain.state import OrderState, PackerInfo
 from sync.outbox.store import enqueue
 from sync.payloads import (
@@ -89,8 +89,8 @@ class Notifier:
             package_count=max(1, len(shipments) or len({u.package_id for u in units})),
             lines=packed,
         ))
-        edd = self._edd(now, order)
         for shipment in shipments:
+            edd = self._edd(now, order, shipment)
             contents: dict[int, int] = defaultdict(int)
             for unit in units:
                 if unit.package_id == shipment.package_id:
@@ -141,15 +141,33 @@ class Notifier:
             voided_at=now or datetime.now(UTC),
         ))
 
-    def _edd(self, now: datetime, order: Order) -> Edd | None:
+    def _edd(self, now: datetime, order: Order, shipment: Shipment) -> Edd | None:
+        """Return the parcel's delivery estimate: the carrier's, the backend's, or ours."""
+        supplied = self._supplied(order, shipment)
         if self.policy is None:
-            return None
+            if supplied is None:
+                return None
+            return Edd(now.date(), supplied.earliest, supplied.latest, supplied.source)
         ship_to = order.ship_to or {}
         try:
             return estimate(now, self.policy, order.carrier, order.service,
-                            ship_to.get("country", ""), ship_to.get("region") or None)
+                            ship_to.get("country", ""), ship_to.get("region") or None,
+                            supplied=supplied)
         except EddError:  # no rule for this service or destination: no estimate
             return None
+
+    @staticmethod
+    def _supplied(order: Order, shipment: Shipment) -> SuppliedEdd | None:
+        window, source = None, "carrier"
+        labels = order.supplied_labels or []
+        if shipment.provider == "supplied" and shipment.package_index <= len(labels):
+            window = labels[shipment.package_index - 1].get("estimated_delivery")
+        if window is None:
+            window, source = order.estimated_delivery, "backend"
+        if not window:
+            return None
+        return SuppliedEdd(date.fromisoformat(window["earliest"]),
+                           date.fromisoformat(window["latest"]), source)
 
     @staticmethod
     def _dimensions(s: Session, package_id: int) -> list[float] | None:

@@ -106,6 +106,8 @@ class Order(Base):
     channel: Mapped[str] = mapped_column(String(64), default="")
     # Labels the backend made for this order: [{"tracking_number", "zpl"}], one per parcel.
     supplied_labels: Mapped[list] = mapped_column(JSON, default=list)
+    # The backend's delivery estimate {"earliest", "latest"}; it overrides the computed one.
+    estimated_delivery: Mapped[dict | None] = mapped_column(JSON)
     # ready | packing | packed | on_hold
     status: Mapped[str] = mapped_column(String(16), default="ready", index=True)
     content_hash: Mapped[str] = mapped_column(String(64))

@@ -63,7 +63,7 @@ def import_orders(
 
 # Fields added after the first format: left out of the hash while empty, so a file that
 # does not use them hashes as it always did (re-importing it stays "unchanged").
-_LATER_FIELDS = ("brand", "channel", "labels")
+_LATER_FIELDS = ("brand", "channel", "labels", "estimated_delivery")
 
 
 def content_hash(record: OrderRecord) -> str:
@@ -91,7 +91,9 @@ def order_row(record: OrderRecord, digest: str) -> dict:
         "review_url": insert.review_url if insert else "",
         "returns_url": insert.returns_url if insert else "",
         "brand": record.brand, "channel": record.channel,
-        "supplied_labels": [label.model_dump() for label in record.labels],
+        "supplied_labels": [label.model_dump(exclude_none=True) for label in record.labels],
+        "estimated_delivery": record.estimated_delivery.model_dump()
+        if record.estimated_delivery else None,
         "content_hash": digest, "imported_at": utcnow(),
     }
 

@@ -8,10 +8,18 @@ SQLite and PostgreSQL accept and refuse the same files.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from drivers.label_printer.errors import LabelJobError
 from drivers.label_printer.protocol import split_formats
@@ -127,6 +135,16 @@ def _no_empty_insert(value: Insert | None) -> Insert | None:
     return value if value and (value.message or value.review_url or value.returns_url) else None
 
 
+def _iso_date(value: str) -> str:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date like 2026-12-24") from None
+    if len(value) != 10:
+        raise ValueError(f"{value!r} is not a date like 2026-12-24")
+    return value
+
+
 def _zpl_label(value: str) -> str:
     try:
         split_formats(value)
@@ -135,11 +153,27 @@ def _zpl_label(value: str) -> str:
     return value
 
 
+class DeliveryWindow(BaseModel):
+    """A delivery estimate given by the carrier or the backend (ISO dates)."""
+
+    model_config = _CONFIG
+
+    earliest: Annotated[str, AfterValidator(_iso_date)]
+    latest: Annotated[str, AfterValidator(_iso_date)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DeliveryWindow:
+        if self.latest < self.earliest:
+            raise ValueError("latest is before earliest")
+        return self
+
+
 class SuppliedLabel(BaseModel):
     """A shipping label the backend made for one parcel of the order."""
 
     model_config = _CONFIG
 
+    estimated_delivery: DeliveryWindow | None = None  # the carrier's, for this parcel
     tracking_number: _text(64)
     zpl: Annotated[str, StringConstraints(min_length=6, max_length=500_000),
                    AfterValidator(_zpl_label)]
@@ -172,3 +206,4 @@ class OrderRecord(BaseModel):
     brand: _text(64, min_length=0) = ""
     channel: _text(64, min_length=0) = ""
     labels: list[SuppliedLabel] = Field(default_factory=list, max_length=99)
+    estimated_delivery: DeliveryWindow | None = None  # the backend's, for the whole order

@@ -91,3 +91,29 @@ def test_short_pick_tells_the_backend_the_order_is_late(core, sessions):
     core.handle_scan("SO-3")
     core.handle_scan("CMD:CANCEL")  # a cancelled pack goes back to ready: no news for anyone
     assert len(outbox(sessions)) == 1
+
+
+def test_carrier_and_backend_estimates_override_ours(core, sessions):
+    from station.data.models import Order
+
+    zpl = "^XA^FO40,40^A0N,40,40^FDCarrier label^FS^XZ"
+    with sessions.begin() as s:
+        s.execute(Order.__table__.update().where(Order.order_id == "ord_2").values(
+            supplied_labels=[{"tracking_number": "1Z999AA10123456784", "zpl": zpl,
+                              "estimated_delivery": {"earliest": "2030-01-07",
+                                                     "latest": "2030-01-08"}}]))
+        s.execute(Order.__table__.update().where(Order.order_id == "ord_4").values(
+            estimated_delivery={"earliest": "2030-02-01", "latest": "2030-02-03"}))
+    core.handle_scan("BADGE:P1")
+    for number in ("SO-2", "SO-4", "SO-5"):
+        core.handle_scan(number)
+        core.handle_scan(MUG)
+        assert core.handle_weight(352.0).accepted
+        core.scale_cleared()
+    windows = {e["subject"]: e["data"]["estimated_delivery"] for e in outbox(sessions)
+               if e["type"] == "packbench.shipment.created.v1"}
+    assert windows["order/ord_2"] == {"earliest": "2030-01-07", "latest": "2030-01-08",
+                                      "source": "carrier"}
+    assert windows["order/ord_4"] == {"earliest": "2030-02-01", "latest": "2030-02-03",
+                                      "source": "backend"}
+    assert windows["order/ord_5"]["source"] == "computed"

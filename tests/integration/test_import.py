@@ -504,3 +504,23 @@ def test_brand_channel_and_supplied_labels(catalogue, tmp_path):
     issues = failure(import_orders, catalogue, write(tmp_path, "bad.jsonl", [bad]))
     assert any("line 1" in i and "labels" in i and "ZPL" in i for i in issues), issues
 
+
+
+def test_delivery_estimates_from_the_backend(catalogue, tmp_path):
+    label = "^XA^FDx^FS^XZ"
+    order = {**copy.deepcopy(ORDERS[0]),
+             "estimated_delivery": {"earliest": "2030-01-07", "latest": "2030-01-09"},
+             "labels": [{"tracking_number": "T1", "zpl": label,
+                         "estimated_delivery": {"earliest": "2030-01-08",
+                                                "latest": "2030-01-08"}}]}
+    import_orders(catalogue, write(tmp_path, "orders.json", [order]))
+    with catalogue() as s:
+        row = s.scalars(select(Order).where(Order.order_id == order["order_id"])).one()
+        assert row.estimated_delivery == {"earliest": "2030-01-07", "latest": "2030-01-09"}
+        assert row.supplied_labels[0]["estimated_delivery"]["latest"] == "2030-01-08"
+    bad = {**order, "estimated_delivery": {"earliest": "2030-01-09", "latest": "2030-01-07"}}
+    issues = failure(import_orders, catalogue, write(tmp_path, "bad.json", [bad]))
+    assert any("latest is before earliest" in i for i in issues), issues
+    bad = {**order, "estimated_delivery": {"earliest": "soon", "latest": "2030-01-07"}}
+    issues = failure(import_orders, catalogue, write(tmp_path, "bad2.json", [bad]))
+    assert any("not a date" in i for i in issues), issues
