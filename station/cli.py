@@ -18,7 +18,7 @@ from station.cli_printing import (
     print_test_label,
     shipments,
 )
-from station.cli_sync import backend_group, orders_pull, sync_group
+from station.cli_sync import backend_group, orders_pull, returns_group, sync_group
 from station.config import StationConfig, render_docs
 
 
@@ -312,6 +312,7 @@ for _command in (print_test_label, print_test_insert, print_reprint):
 main.add_command(shipments)
 main.add_command(sync_group)
 main.add_command(backend_group)
+main.add_command(returns_group)
 orders.add_command(orders_pull)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -122,3 +122,67 @@ def backend_serve(ctx: click.Context) -> None:
 
     args = ["--help" if a == "--help-receiver" else a for a in ctx.args]
     raise SystemExit(receiver_main(args))
+
+
+def _lines(values: tuple[str, ...], parts: int) -> list[tuple]:
+    out = []
+    for value in values:
+        bits = value.split(":")
+        if len(bits) != parts or not bits[1].isdigit():
+            form = "SKU:QTY" if parts == 2 else "SKU:QTY:CONDITION"
+            raise click.BadParameter(f"{value!r}: expected {form}", param_hint="--line")
+        out.append((bits[0], int(bits[1]), *bits[2:]))
+    return out
+
+
+@click.group("returns")
+def returns_group() -> None:
+    """Record returned parcels and their inspection (the backend is told)."""
+
+
+@returns_group.command("receive")
+@click.argument("order")
+@click.option("--rma", "return_id", required=True, help="Return (RMA) id.")
+@click.option("--line", "lines", multiple=True, required=True, help="SKU:QTY (repeatable).")
+@config_option
+def returns_receive(order: str, return_id: str, lines: tuple[str, ...],
+                    config_path: Path | None) -> None:
+    """Record that a return parcel arrived, with what it held."""
+    from station.app.bootstrap import open_database
+    from station.app.returns import ReturnError, receive_return
+
+    config = _config(config_path)
+    database = open_database(config)
+    try:
+        number = receive_return(database.sessions, config, order, return_id, _lines(lines, 2))
+    except ReturnError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        database.close()
+    click.echo(f"return {return_id} of order {number} received")
+
+
+@returns_group.command("inspect")
+@click.argument("order")
+@click.option("--rma", "return_id", required=True, help="Return (RMA) id.")
+@click.option("--line", "lines", multiple=True, required=True,
+              help="SKU:QTY:CONDITION, condition resellable, damaged or missing (repeatable).")
+@click.option("--refund/--no-refund", default=True, help="Recommend a refund.")
+@config_option
+def returns_inspect(order: str, return_id: str, lines: tuple[str, ...], refund: bool,
+                    config_path: Path | None) -> None:
+    """Record the inspection of a returned parcel."""
+    from station.app.bootstrap import open_database
+    from station.app.returns import ReturnError, inspect_return
+    from sync.payloads import PayloadError
+
+    config = _config(config_path)
+    database = open_database(config)
+    try:
+        number = inspect_return(database.sessions, config, order, return_id, _lines(lines, 3),
+                                refund)
+    except (ReturnError, PayloadError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        database.close()
+    click.echo(f"return {return_id} of order {number} inspected")

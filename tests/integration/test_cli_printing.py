@@ -161,3 +161,48 @@ def test_orders_pull_imports_pages_once(tmp_path):
         assert r.exit_code == 1  # a backend we cannot verify is refused
     finally:
         receiver.stop()
+
+
+def test_returns_are_checked_against_the_shipment_and_announced(tmp_path):
+    import json as _json
+
+    from station.data.models import OutboxEvent
+    from sync.schemas import validate_event
+
+    db = tmp_path / "station.db"
+    cfg = tmp_path / "station.toml"
+    cfg.write_text(f'[station]\ndatabase = "sqlite:///{db}"\n')
+    engine = make_engine(f"sqlite:///{db}")
+    upgrade(engine)
+    sessions = session_factory(engine)
+    seed(sessions)
+    core = StationCore(sessions, load_config(cfg), lambda e: None)
+    core.start()
+    for code in ("BADGE:P1", "SO-2", MUG):
+        core.handle_scan(code)
+    assert core.handle_weight(352.0).accepted
+    r = invoke("returns", "receive", "SO-3", "--rma", "R1", "--line", "MUG-1:1",
+               "--config", str(cfg))
+    assert r.exit_code == 1 and "was not shipped" in r.output
+    r = invoke("returns", "receive", "SO-2", "--rma", "R1", "--line", "MUG-1:2",
+               "--config", str(cfg))
+    assert r.exit_code == 1 and "2 returned but 1 shipped" in r.output
+    r = invoke("returns", "receive", "SO-2", "--rma", "R1", "--line", "PHN-1:1",
+               "--config", str(cfg))
+    assert r.exit_code == 1 and "PHN-1 was not shipped" in r.output
+    r = invoke("returns", "receive", "SO-2", "--rma", "R1", "--line", "MUG-1:1",
+               "--config", str(cfg))
+    assert r.exit_code == 0, r.output
+    r = invoke("returns", "inspect", "SO-2", "--rma", "R1", "--line", "MUG-1:1:damaged",
+               "--no-refund", "--config", str(cfg))
+    assert r.exit_code == 0, r.output
+    with sessions() as s:
+        bodies = [_json.loads(b) for b in s.scalars(
+            select(OutboxEvent.body).order_by(OutboxEvent.station_seq))]
+    received, inspected = bodies[-2:]
+    for event in (received, inspected):
+        validate_event(event)
+    assert received["type"] == "packbench.return.received.v1" and received["sequence"] == 3
+    assert inspected["data"]["lines"] == [{"sku": "MUG-1", "qty": 1, "condition": "damaged"}]
+    assert inspected["data"]["refund_recommended"] is False
+    engine.dispose()
