@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -31,6 +32,8 @@ from station.app.packers import add_packer
 from station.config import StationConfig
 from station.data.models import Order, OrderLine, Product, ProductBarcode
 from sync import importing
+from sync.receiver.app import Receiver
+from sync.relay.client import Secret
 
 HELP = """\
 Type or scan a barcode and press Enter. Simulator controls:
@@ -189,6 +192,9 @@ def run_demo(
     folder = folder or Path(platformdirs.user_data_dir("packbench", appauthor=False)) / "demo"
     print(f"demo database: {folder / 'demo.db'}")
     config = prepare_demo_database(folder, base)
+    secret = Secret.generate().reveal()
+    receiver = Receiver(secret, str(folder / "backend.db")).start()
+    config.backend.events_url, config.backend.secret = receiver.events_url, secret
     scanner = SimScanner.on_pty()
     scale = SimMtSics.on_tcp()
     label, receipt, vlm = SimZplPrinter("tcp"), SimEscPosPrinter("tcp"), SimKardexVlm("tcp")
@@ -211,21 +217,59 @@ def run_demo(
     database, core = bootstrap(config, emit)
     station = HeadlessStation(core)
     worker = threading.Thread(target=station.run, name="core", daemon=True)
+    watcher = BackendWatcher(receiver, console)
+    watcher.start()
     try:
         station.start()
         worker.start()
         if auto:
-            return _autopilot(config, console, scanner, scale, auto)
+            code = _autopilot(config, console, scanner, scale, auto)
+            if station.relay is not None:
+                station.relay.flush(15)  # let the demo backend get the last events
+            time.sleep(0.5)  # and the watcher show them
+            return code
         print(HELP)
         _interactive(config, console, sims)
         return 0
     finally:
         station.stop()
         worker.join(timeout=5)
+        watcher.stop()
+        receiver.stop()
         sims.stop()
         database.close()
         if sink:
             sink.close()
+
+
+class BackendWatcher:
+    """Show the events the demo's reference backend receives, as they arrive."""
+
+    def __init__(self, receiver: Receiver, console: Console) -> None:
+        self.receiver = receiver
+        self.console = console
+        self.received: list[tuple[int, str, str, int | None]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="backend-watch", daemon=True)
+
+    def start(self) -> None:
+        """Start watching."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop watching."""
+        self._stop.set()
+        self._thread.join(timeout=2)
+
+    def _run(self) -> None:
+        last = 0
+        while not self._stop.wait(0.3):
+            for arrival, kind, subject, seq in self.receiver.store.since(last):
+                last = arrival
+                self.received.append((arrival, kind, subject, seq))
+                short = kind.removeprefix("packbench.").removesuffix(".v1")
+                print(f"{DIM}backend received {short} for {subject} (#{seq}){RESET}",
+                      file=self.console.out, flush=True)
 
 
 @dataclass

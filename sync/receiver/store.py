@@ -272,6 +272,13 @@ class ReceiverStore:
                 out.setdefault(subject, []).append(seq)
         return out
 
+    def since(self, arrival: int = 0) -> list[tuple[int, str, str, int | None]]:
+        """Return (arrival, type, subject, sequence) of events stored after `arrival`."""
+        with self._engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(
+                select(EVENTS.c.arrival, EVENTS.c.type, EVENTS.c.subject, EVENTS.c.sequence)
+                .where(EVENTS.c.arrival > arrival).order_by(EVENTS.c.arrival))]
+
     def ids(self) -> list[str]:
         """Return the stored event ids in arrival order."""
         with self._engine.connect() as conn:

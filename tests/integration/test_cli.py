@@ -168,7 +168,18 @@ def test_demo_packs_orders_on_simulated_devices(tmp_path):
     assert sum(e["event"] == "order.packed" for e in events) == 2
     connected = {e["device"] for e in events
                  if e["event"] == "device.state" and e["state"] == "connected"}
-    assert connected == {"scanner", "scale", "label_printer", "receipt_printer", "vlm"}
+    assert connected == {"scanner", "scale", "label_printer", "receipt_printer", "vlm",
+                         "backend"}
+    from sync.receiver.store import ReceiverStore
+
+    store = ReceiverStore(f"sqlite:///{tmp_path / 'demo' / 'backend.db'}")
+    try:  # the demo's own backend got both orders' events, in order
+        kinds = [kind for _, kind, _, _ in store.since()]
+        assert kinds.count("packbench.order.packed.v1") == 2
+        assert kinds.count("packbench.shipment.created.v1") == 2
+        assert store.violations() == []
+    finally:
+        store.close()
 
 
 @pytest.mark.parametrize("device", sorted(SIMULATORS))
