@@ -200,3 +200,25 @@ def test_every_simulator_runs_from_the_command_line(device):
             proc.wait()
         proc.stdin.close()
         proc.stdout.close()
+
+
+def test_backend_serve_runs_the_reference_backend(tmp_path):
+    from sync.relay.client import Secret
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "station.cli", "backend", "serve", "--listen", "127.0.0.1:0",
+         "--db", str(tmp_path / "backend.db"), "--secret", Secret.generate().reveal()],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout.readline().startswith("http://127.0.0.1:")
+        proc.stdin.write("quit\n")
+        proc.stdin.flush()
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdin.close()
+        proc.stdout.close()
