@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import zplkit
 import zxingcpp
 from click.testing import CliRunner
@@ -17,6 +18,18 @@ from station.config import load_config
 from station.data.db import make_engine, session_factory, upgrade
 from station.data.models import PrintJob, Shipment
 from tests.integration.seed import MUG, seed
+
+
+@pytest.fixture
+def station_db(tmp_path):
+    """Yield the path and sessions of a migrated, seeded SQLite station database."""
+    db = tmp_path / "station.db"
+    engine = make_engine(f"sqlite:///{db}")
+    upgrade(engine)
+    sessions = session_factory(engine)
+    seed(sessions)
+    yield db, sessions
+    engine.dispose()
 
 
 def invoke(*args: str):
@@ -67,15 +80,11 @@ def test_test_insert_prints_on_a_simulated_printer(tmp_path):
         assert r.exit_code == 1 and "cover open" in r.output
 
 
-def test_reprint_void_and_list(tmp_path):
-    db = tmp_path / "station.db"
+def test_reprint_void_and_list(tmp_path, station_db):
+    db, sessions = station_db
     cfg = tmp_path / "station.toml"
     cfg.write_text(f'[station]\ndatabase = "sqlite:///{db}"\n'
                    '[devices.label_printer]\nurl = "socket://127.0.0.1:9"\n')
-    engine = make_engine(f"sqlite:///{db}")
-    upgrade(engine)
-    sessions = session_factory(engine)
-    seed(sessions)
     core = StationCore(sessions, load_config(cfg), lambda e: None)
     core.start()
     for code in ("BADGE:P1", "SO-2", MUG):
@@ -99,19 +108,15 @@ def test_reprint_void_and_list(tmp_path):
     assert r.exit_code == 1 and "no live shipping label" in r.output
     r = invoke("print", "reprint", "SO-2", "--config", str(cfg))
     assert r.exit_code == 1 and "no live shipping label" in r.output
-    engine.dispose()
 
 
-def test_sync_status_and_retry(tmp_path):
+def test_sync_status_and_retry(tmp_path, station_db):
     from station.data.models import OutboxEvent
     from sync.outbox.store import enqueue
 
-    db = tmp_path / "station.db"
+    db, sessions = station_db
     cfg = tmp_path / "station.toml"
     cfg.write_text(f'[station]\nid = "st-1"\ndatabase = "sqlite:///{db}"\n')
-    engine = make_engine(f"sqlite:///{db}")
-    upgrade(engine)
-    sessions = session_factory(engine)
     with sessions.begin() as s:
         dead = enqueue(s, site="x", station_id="st-1", order_id="o1", kind="order.packed",
                        data={})
@@ -125,10 +130,9 @@ def test_sync_status_and_retry(tmp_path):
     r = invoke("sync", "retry", "--config", str(cfg))
     assert "1 event(s)" in r.output
     assert "pending 2" in invoke("sync", "status", "--config", str(cfg)).output
-    engine.dispose()
 
 
-def test_orders_pull_imports_pages_once(tmp_path):
+def test_orders_pull_imports_pages_once(tmp_path, station_db):
     from sync.receiver.app import Receiver
     from sync.relay.client import Secret
 
@@ -141,11 +145,7 @@ def test_orders_pull_imports_pages_once(tmp_path):
         "carrier": "DHL", "service": "Paket",
         "lines": [{"line_id": "1", "sku": "MUG-1", "qty": 1}],
     } for i in range(5)]
-    db = tmp_path / "station.db"
-    engine = make_engine(f"sqlite:///{db}")
-    upgrade(engine)
-    seed(session_factory(engine))
-    engine.dispose()
+    db, _ = station_db
     receiver = Receiver(secret, str(tmp_path / "backend.db"), orders=orders).start()
     try:
         cfg = tmp_path / "station.toml"
@@ -163,19 +163,15 @@ def test_orders_pull_imports_pages_once(tmp_path):
         receiver.stop()
 
 
-def test_returns_are_checked_against_the_shipment_and_announced(tmp_path):
+def test_returns_are_checked_against_the_shipment_and_announced(tmp_path, station_db):
     import json as _json
 
     from station.data.models import OutboxEvent
     from sync.schemas import validate_event
 
-    db = tmp_path / "station.db"
+    db, sessions = station_db
     cfg = tmp_path / "station.toml"
     cfg.write_text(f'[station]\ndatabase = "sqlite:///{db}"\n')
-    engine = make_engine(f"sqlite:///{db}")
-    upgrade(engine)
-    sessions = session_factory(engine)
-    seed(sessions)
     core = StationCore(sessions, load_config(cfg), lambda e: None)
     core.start()
     for code in ("BADGE:P1", "SO-2", MUG):
@@ -205,4 +201,3 @@ def test_returns_are_checked_against_the_shipment_and_announced(tmp_path):
     assert received["type"] == "packbench.return.received.v1" and received["sequence"] == 3
     assert inspected["data"]["lines"] == [{"sku": "MUG-1", "qty": 1, "condition": "damaged"}]
     assert inspected["data"]["refund_recommended"] is False
-    engine.dispose()
