@@ -173,12 +173,12 @@ def packers_add(badge: str, name: str, role: str, pin: bool, config_path: Path |
 @click.option("--events-jsonl", "events_path", default=None,
               help="Write station events as JSON lines to PATH, or - for stdout.")
 def run(config_path: Path | None, headless: bool, events_path: str | None) -> None:
-    """Run the station."""
-    if not headless:
-        raise click.ClickException(
-            "this version runs the station headless only: add --headless"
-        )
+    """Run the station: the packing screen, or with --headless no screen."""
     config = _config(config_path)
+    if not headless:
+        from station.ui.app import run_gui
+
+        raise SystemExit(run_gui(config, events_path))
     raise SystemExit(run_headless(config, events_path))
 
 
@@ -217,8 +217,9 @@ def run_headless(config: StationConfig, events_path: str | None) -> int:
               help="Pack this many demo orders by itself, then exit.")
 @click.option("--events-jsonl", "events_path", default=None,
               help="Also write station events as JSON lines to PATH, or - for stdout.")
+@click.option("--gui", is_flag=True, help="Show the packing screen.")
 @config_option
-def demo(folder: Path | None, auto: int, events_path: str | None,
+def demo(folder: Path | None, auto: int, events_path: str | None, gui: bool,
          config_path: Path | None) -> None:
     """Run a demo station on simulated devices with sample orders.
 
@@ -228,6 +229,10 @@ def demo(folder: Path | None, auto: int, events_path: str | None,
     from station.app.demo import run_demo
 
     base = _config(config_path) if config_path else None
+    if gui:
+        from station.ui.app import run_gui_demo
+
+        raise SystemExit(run_gui_demo(folder, base=base, events_path=events_path))
     raise SystemExit(run_demo(folder, auto=auto, events_path=events_path, base=base))
 
 

@@ -138,11 +138,6 @@ def test_import_shows_a_progress_bar_on_a_terminal(cfg, tmp_path):
     proc.stdout.close()
 
 
-def test_gui_run_is_refused_with_advice(cfg):
-    r = invoke("run", "--config", str(cfg))
-    assert r.exit_code == 1 and "--headless" in r.output
-
-
 def test_main_py_is_the_same_command():
     proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "--help"],
                           capture_output=True, text=True, cwd=ROOT, timeout=60)

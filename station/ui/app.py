@@ -1,0 +1,251 @@
+"""Run the station with its packing screen: the headless core on worker threads, Qt in front.
+
+`GuiStation` builds exactly what `packbench run --headless` builds (database, core,
+`HeadlessStation` with its device workers) but does all of it on the core worker thread, so
+the GUI thread never opens a port or a database. Every event goes to the optional JSON-lines
+file and to the window through `EventBridge`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from station.app.bootstrap import Database, bootstrap
+from station.app.core import StationCore
+from station.app.events import Event, JsonlSink
+from station.app.headless import HeadlessStation
+from station.config import StationConfig
+from station.data.models import Order, OrderLine, Product
+
+log = logging.getLogger(__name__)
+
+
+def order_details(core: StationCore, order_id: str) -> dict[str, Any]:
+    """Return the customer first name, carrier, service and line titles of one order."""
+    with core.sessions() as s:
+        order = s.scalars(select(Order).where(Order.order_id == order_id)).first()
+        if order is None:
+            return {}
+        titles = dict(s.execute(
+            select(OrderLine.line_id, Product.title).join(Product)
+            .where(OrderLine.order_pk == order.id)
+        ).all())
+        return {"customer_first_name": order.customer_first_name, "carrier": order.carrier,
+                "service": order.service, "titles": titles}
+
+
+class GuiStation:
+    """Run one station on worker threads and send every event to `show` (any thread)."""
+
+    def __init__(self, config: StationConfig, show: Callable[[Event], None],
+                 events_path: str | None = None) -> None:
+        self.config = config
+        self.show = show
+        self.events_path = events_path
+        self.station: HeadlessStation | None = None
+        self.error: BaseException | None = None
+        self._database: Database | None = None
+        self._core: StationCore | None = None
+        self._sink: JsonlSink | None = None
+        self._built = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="core", daemon=True)
+
+    def start(self) -> None:
+        """Start the core worker; it opens the database and the devices itself."""
+        self._thread.start()
+
+    def _emit(self, event: Event) -> None:
+        # Runs on the core thread: the one place allowed to read the database.
+        if self._sink is not None:
+            self._sink(event)
+        shown = dict(event)
+        if shown.get("order_id") and shown["event"] in ("order.opened", "station.ready") \
+                and self._core is not None:
+            try:
+                details = order_details(self._core, shown["order_id"])
+            except Exception:  # the screen can do without the extras; the pack goes on
+                log.exception("order details for the screen failed")
+                details = {}
+            titles = details.pop("titles", {})
+            shown.update(details)
+            shown["lines"] = [dict(ln, title=titles.get(ln["line_id"], ""))
+                              for ln in shown.get("lines", ())]
+        self.show(shown)
+
+    def _run(self) -> None:
+        try:
+            self._sink = JsonlSink(self.events_path) if self.events_path else None
+            self._database, self._core = bootstrap(self.config, self._emit)
+            self.station = HeadlessStation(self._core)
+        except BaseException as exc:
+            self.error = exc
+            log.exception("the station could not start")
+            self._built.set()
+            self._close()
+            return
+        self._built.set()
+        try:
+            self.station.start()
+            self.station.run()
+        except Exception as exc:
+            self.error = exc
+            log.exception("the station stopped on an error")
+        finally:
+            self._close()
+
+    def _close(self) -> None:
+        if self._database is not None:
+            self._database.close()
+        if self._sink is not None:
+            self._sink.close()
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        """Stop the station and wait for its threads and files to close."""
+        if not self._thread.is_alive():
+            return
+        self._built.wait(timeout_s)
+        if self.station is not None:
+            self.station.stop()
+        self._thread.join(timeout_s)
+
+
+def run_gui(config: StationConfig, events_path: str | None = None) -> int:
+    """Show the packing screen for a station until the window closes; return the exit code."""
+    from PySide6.QtWidgets import QApplication
+
+    from station.ui.bridge import EventBridge
+    from station.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    bridge = EventBridge()
+    window = MainWindow(bridge)
+    station = GuiStation(config, bridge.post, events_path)
+    app.aboutToQuit.connect(station.stop)
+    window.showMaximized()
+    station.start()
+    try:
+        return app.exec()
+    finally:
+        station.stop()
+
+
+class DemoRig:
+    """The demo's sample database, reference backend and simulated devices, as a context.
+
+    The same set as `packbench demo`: scanner on a pty, MT-SICS scale, ZPL and ESC/POS
+    printers and a Kardex VLM on loopback TCP. `config` points the station at them.
+    """
+
+    def __init__(self, folder: Path | None = None, base: StationConfig | None = None) -> None:
+        import platformdirs
+
+        self.folder = folder or Path(platformdirs.user_data_dir("packbench", appauthor=False)) \
+            / "demo"
+        self.config: StationConfig = base  # type: ignore[assignment]  # set in __enter__
+        self.sims: Any = None
+        self.receiver: Any = None
+        self.expected_g: float | None = None
+
+    def __enter__(self) -> DemoRig:
+        from drivers.sim.escpos import SimEscPosPrinter
+        from drivers.sim.kardex import SimKardexVlm
+        from drivers.sim.mtsics import SimMtSics
+        from drivers.sim.scanner import SimScanner
+        from drivers.sim.zpl import SimZplPrinter
+        from station.app.demo import Sims, prepare_demo_database
+        from sync.receiver.app import Receiver
+        from sync.relay.client import Secret
+
+        config = prepare_demo_database(self.folder, self.config)
+        secret = Secret.generate().reveal()
+        self.receiver = Receiver(secret, str(self.folder / "backend.db")).start()
+        config.backend.events_url, config.backend.secret = self.receiver.events_url, secret
+        self.sims = Sims(SimScanner.on_pty(), SimMtSics.on_tcp(), SimZplPrinter("tcp"),
+                         SimEscPosPrinter("tcp"), SimKardexVlm("tcp"))
+        d = config.devices
+        d.scanner.url, d.scale.url, d.scale.protocol = self.sims.scanner.url, \
+            self.sims.scale.url, "mt-sics"
+        d.scale.poll_interval_s = 0.05
+        d.label_printer.url, d.label_printer.protocol = self.sims.label.url, "zpl"
+        d.receipt_printer.url, d.receipt_printer.protocol = self.sims.receipt.url, "escpos"
+        d.vlm.url, d.vlm.protocol = self.sims.vlm.url, "kardex-jmif"
+        self.config = config
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.sims is not None:
+            self.sims.stop()
+        if self.receiver is not None:
+            self.receiver.stop()
+
+    def watch(self, event: Event) -> None:
+        """Remember the expected weight (for `!auto`); safe from any thread."""
+        if event.get("event") == "weight.requested":
+            self.expected_g = event["expected_g"]
+
+    def command(self, line: str) -> None:
+        """Send one terminal line: a scan, or `!w GRAMS`, `!auto`, `!off`."""
+        words = line.split()
+        if not words:
+            return
+        if words[0] == "!w" and len(words) == 2:
+            self.sims.scale.place(float(words[1]))
+        elif words[0] == "!auto" and self.expected_g is not None:
+            self.sims.scale.place(self.expected_g)
+        elif words[0] == "!off":
+            self.sims.scale.place(0.0)
+        elif not words[0].startswith("!"):
+            self.sims.scanner.scan(line)
+
+    def read_terminal(self) -> None:
+        """Forward terminal lines to the simulators on a daemon thread (never the GUI's)."""
+        import sys
+
+        def loop() -> None:
+            for raw in sys.stdin:
+                try:
+                    self.command(raw.strip())
+                except ValueError:
+                    print("usage: !w GRAMS", flush=True)
+
+        threading.Thread(target=loop, name="demo-terminal", daemon=True).start()
+
+
+DEMO_HELP = """\
+Type a barcode and press Enter in this terminal: it goes through the simulated scanner.
+  !w GRAMS  parcel on the scale   !auto  the expected weight   !off  take it off
+Badges: BADGE:1001 (packer), BADGE:9001 (supervisor). Close the window to stop."""
+
+
+def run_gui_demo(folder: Path | None = None, *, base: StationConfig | None = None,
+                 events_path: str | None = None) -> int:
+    """Run the demo station (sample data, simulated devices) with the packing screen."""
+    from PySide6.QtWidgets import QApplication
+
+    from station.ui.bridge import EventBridge
+    from station.ui.main_window import MainWindow
+
+    with DemoRig(folder, base) as rig:
+        app = QApplication.instance() or QApplication([])
+        bridge = EventBridge()
+        window = MainWindow(bridge)
+
+        def show(event: Event) -> None:
+            rig.watch(event)
+            bridge.post(event)
+
+        station = GuiStation(rig.config, show, events_path)
+        window.showMaximized()
+        station.start()
+        print(DEMO_HELP, flush=True)
+        rig.read_terminal()
+        try:
+            return app.exec()
+        finally:
+            station.stop()
