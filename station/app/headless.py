@@ -242,6 +242,10 @@ class HeadlessStation:
         if self.spooler is not None:
             self.spooler.wake()  # a printer that is back prints what waits for it
 
+    def feed_scan(self, data: bytes) -> None:
+        """Handle a scan from another source (a keyboard-wedge scanner on the screen)."""
+        self.inbox.put(_Input("scan", data=data))
+
     def stop(self) -> None:
         """Ask the core loop to finish."""
         self.inbox.put(_Input("stop"))

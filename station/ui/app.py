@@ -105,6 +105,11 @@ class GuiStation:
         if self._sink is not None:
             self._sink.close()
 
+    def feed_scan(self, data: bytes) -> None:
+        """Pass a keyboard-wedge scan to the station (queued, never handled on this thread)."""
+        if self._built.wait(5.0) and self.station is not None:
+            self.station.feed_scan(data)
+
     def stop(self, timeout_s: float = 10.0) -> None:
         """Stop the station and wait for its threads and files to close."""
         if not self._thread.is_alive():

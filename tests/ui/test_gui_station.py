@@ -44,7 +44,7 @@ def gui(qtbot, tmp_path):
     station = GuiStation(config, bridge.post, str(tmp_path / "events.jsonl"))
     station.start()
     qtbot.waitUntil(lambda: "station.ready" in seen, timeout=5000)
-    yield window, scanner, scale, seen, slot_threads
+    yield window, scanner, scale, seen, slot_threads, station
     station.stop()
     assert station.error is None
     scanner.stop()
@@ -60,7 +60,7 @@ def scan(qtbot, seen: list[str], scanner: SimScanner, code: str, until: str = "s
 
 
 def test_a_whole_pack_through_the_screen(qtbot, gui, tmp_path):
-    window, scanner, scale, seen, slot_threads = gui
+    window, scanner, scale, seen, slot_threads, _ = gui
     scan(qtbot, seen, scanner, "BADGE:P1", "packer.logged_in")
     assert window.band_state == "accepted"
     assert "Pat" in window.packer_label.text()
@@ -84,7 +84,7 @@ def test_a_whole_pack_through_the_screen(qtbot, gui, tmp_path):
 
 
 def test_a_rejected_scan_shows_red(qtbot, gui):
-    window, scanner, _, seen, _ = gui
+    window, scanner, _, seen, _, _ = gui
     scan(qtbot, seen, scanner, "BADGE:P1", "packer.logged_in")
     scan(qtbot, seen, scanner, "SO-2", "order.opened")
     scan(qtbot, seen, scanner, SHIRT)
@@ -92,3 +92,12 @@ def test_a_rejected_scan_shows_red(qtbot, gui):
     assert window.band.styleSheet().count(COLOURS["rejected"][0]) == 1
     assert window.band.text().startswith("STOP") and len(window.band.text()) > 8
     assert window.model.data(window.model.index(0, 2)) == "0 / 1"
+
+
+def test_scans_from_the_keyboard_wedge_reach_the_same_core(qtbot, gui):
+    window, _, _, seen, _, station = gui
+    mark = len(seen)
+    station.feed_scan(b"BADGE:P1")
+    qtbot.waitUntil(lambda: "packer.logged_in" in seen[mark:], timeout=5000)
+    station.feed_scan(b"\xff\xfe")  # bytes as the wedge delivers them: judged the same way
+    qtbot.waitUntil(lambda: window.band_state == "rejected", timeout=5000)
