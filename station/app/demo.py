@@ -47,12 +47,8 @@ Badges: BADGE:1001 (packer), BADGE:9001 (supervisor). Commands: docs/commands.md
 GREEN, RED, AMBER, DIM, RESET = "\x1b[1;32m", "\x1b[1;31m", "\x1b[1;33m", "\x1b[2m", "\x1b[0m"
 
 
-def prepare_demo_database(folder: Path, base: StationConfig | None = None) -> StationConfig:
-    """Create the demo database in `folder` and load the demo data (idempotent).
-
-    `base` gives the other settings; the database is always the demo's own.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
+def demo_config(folder: Path, base: StationConfig | None = None) -> StationConfig:
+    """Return the demo station's configuration: `base` (or demo settings), its own database."""
     if base is None:
         base = StationConfig.model_validate({
             "station": {"id": "demo-1", "site": "demo"},
@@ -66,6 +62,16 @@ def prepare_demo_database(folder: Path, base: StationConfig | None = None) -> St
         })
     config = base.model_copy(deep=True)
     config.station.database = f"sqlite:///{folder / 'demo.db'}"
+    return config
+
+
+def prepare_demo_database(folder: Path, base: StationConfig | None = None) -> StationConfig:
+    """Create the demo database in `folder` and load the demo data (idempotent).
+
+    `base` gives the other settings; the database is always the demo's own.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    config = demo_config(folder, base)
     from station.app.bootstrap import open_database
 
     database = open_database(config)
