@@ -106,9 +106,11 @@ class GuiStation:
             self._sink.close()
 
     def feed_scan(self, data: bytes) -> None:
-        """Pass a keyboard-wedge scan to the station (queued, never handled on this thread)."""
-        if self._built.wait(5.0) and self.station is not None:
+        """Pass a keyboard-wedge scan to the station (queued; never waits on this thread)."""
+        if self._built.is_set() and self.station is not None:
             self.station.feed_scan(data)
+        else:  # the packer saw no verdict, so scans again once the station is up
+            log.warning("keyboard scan before the station was ready: ignored")
 
     def stop(self, timeout_s: float = 10.0) -> None:
         """Stop the station and wait for its threads and files to close."""
@@ -126,11 +128,13 @@ def run_gui(config: StationConfig, events_path: str | None = None) -> int:
 
     from station.ui.bridge import EventBridge
     from station.ui.main_window import MainWindow
+    from station.ui.wedge import WedgeFilter
 
     app = QApplication.instance() or QApplication([])
     bridge = EventBridge()
     window = MainWindow(bridge)
     station = GuiStation(config, bridge.post, events_path)
+    app.installEventFilter(WedgeFilter(station.feed_scan, parent=app))
     app.aboutToQuit.connect(station.stop)
     window.showMaximized()
     station.start()
@@ -235,6 +239,7 @@ def run_gui_demo(folder: Path | None = None, *, base: StationConfig | None = Non
 
     from station.ui.bridge import EventBridge
     from station.ui.main_window import MainWindow
+    from station.ui.wedge import WedgeFilter
 
     with DemoRig(folder, base) as rig:
         app = QApplication.instance() or QApplication([])
@@ -246,6 +251,7 @@ def run_gui_demo(folder: Path | None = None, *, base: StationConfig | None = Non
             bridge.post(event)
 
         station = GuiStation(rig.config, show, events_path)
+        app.installEventFilter(WedgeFilter(station.feed_scan, parent=app))
         window.showMaximized()
         station.start()
         print(DEMO_HELP, flush=True)

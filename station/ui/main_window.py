@@ -1,8 +1,10 @@
 """The main packing screen: who packs what, the next action, the last verdict, the devices.
 
-The window has no text inputs: scans reach the station only through its scanner driver, so
-whatever has keyboard focus can never swallow one. Every widget here is updated from station
-events delivered on the GUI thread by `EventBridge`; nothing on this thread does I/O.
+The window has no text inputs. Scans reach the station through its scanner driver or, from a
+keyboard-wedge scanner, through `WedgeFilter`, which takes them before any widget or dialog
+sees them, so whatever has keyboard focus can never swallow one. Every widget here is
+updated from station events delivered on the GUI thread by `EventBridge`; nothing on this
+thread does I/O.
 """
 
 from __future__ import annotations

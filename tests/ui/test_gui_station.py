@@ -101,3 +101,24 @@ def test_scans_from_the_keyboard_wedge_reach_the_same_core(qtbot, gui):
     qtbot.waitUntil(lambda: "packer.logged_in" in seen[mark:], timeout=5000)
     station.feed_scan(b"\xff\xfe")  # bytes as the wedge delivers them: judged the same way
     qtbot.waitUntil(lambda: window.band_state == "rejected", timeout=5000)
+
+
+def test_a_keyboard_wedge_scan_on_the_screen_packs_like_a_serial_one(qtbot, gui):
+    from PySide6.QtWidgets import QApplication
+
+    from station.ui.wedge import WedgeFilter
+    from tests.ui.test_wedge import Keys
+
+    window, _, _, seen, _, station = gui
+    wedge = WedgeFilter(station.feed_scan)
+    QApplication.instance().installEventFilter(wedge)
+    try:
+        keys = Keys(window)
+        for code, until in (("BADGE:P1", "packer.logged_in"), ("SO-2", "order.opened")):
+            mark = len(seen)
+            keys.type(code)
+            keys.enter()
+            qtbot.waitUntil(lambda m=mark, u=until: u in seen[m:], timeout=5000)
+        assert window.band_state == "accepted" and "SO-2" in window.order_label.text()
+    finally:
+        QApplication.instance().removeEventFilter(wedge)
