@@ -190,6 +190,30 @@ def ready_orders(config: StationConfig, limit: int) -> OrderPlan:
     return out
 
 
+def start_demo_devices(
+    folder: Path, base: StationConfig | None = None,
+) -> tuple[StationConfig, Sims, Receiver]:
+    """Prepare the demo database and start its simulators and reference backend.
+
+    Return the configuration pointing the station at them; the caller stops `sims` and
+    `receiver`.
+    """
+    config = prepare_demo_database(folder, base)
+    secret = Secret.generate().reveal()
+    receiver = Receiver(secret, str(folder / "backend.db")).start()
+    config.backend.events_url, config.backend.secret = receiver.events_url, secret
+    sims = Sims(SimScanner.on_pty(), SimMtSics.on_tcp(), SimZplPrinter("tcp"),
+                SimEscPosPrinter("tcp"), SimKardexVlm("tcp"))
+    devices = config.devices
+    devices.scanner.url, devices.scale.url = sims.scanner.url, sims.scale.url
+    devices.scale.protocol = "mt-sics"
+    devices.scale.poll_interval_s = 0.05
+    devices.label_printer.url, devices.label_printer.protocol = sims.label.url, "zpl"
+    devices.receipt_printer.url, devices.receipt_printer.protocol = sims.receipt.url, "escpos"
+    devices.vlm.url, devices.vlm.protocol = sims.vlm.url, "kardex-jmif"
+    return config, sims, receiver
+
+
 def run_demo(
     folder: Path | None, *, auto: int = 0, events_path: str | None = None,
     base: StationConfig | None = None,
@@ -197,21 +221,8 @@ def run_demo(
     """Run the demo station; return the exit code."""
     folder = folder or Path(platformdirs.user_data_dir("packbench", appauthor=False)) / "demo"
     print(f"demo database: {folder / 'demo.db'}")
-    config = prepare_demo_database(folder, base)
-    secret = Secret.generate().reveal()
-    receiver = Receiver(secret, str(folder / "backend.db")).start()
-    config.backend.events_url, config.backend.secret = receiver.events_url, secret
-    scanner = SimScanner.on_pty()
-    scale = SimMtSics.on_tcp()
-    label, receipt, vlm = SimZplPrinter("tcp"), SimEscPosPrinter("tcp"), SimKardexVlm("tcp")
-    sims = Sims(scanner, scale, label, receipt, vlm)
-    devices = config.devices
-    devices.scanner.url, devices.scale.url = scanner.url, scale.url
-    devices.scale.protocol = "mt-sics"
-    devices.scale.poll_interval_s = 0.05
-    devices.label_printer.url, devices.label_printer.protocol = label.url, "zpl"
-    devices.receipt_printer.url, devices.receipt_printer.protocol = receipt.url, "escpos"
-    devices.vlm.url, devices.vlm.protocol = vlm.url, "kardex-jmif"
+    config, sims, receiver = start_demo_devices(folder, base)
+    scanner, scale = sims.scanner, sims.scale
     console = Console()
     sink = JsonlSink(events_path) if events_path else None
 

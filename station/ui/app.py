@@ -162,29 +162,9 @@ class DemoRig:
         self.expected_g: float | None = None
 
     def __enter__(self) -> DemoRig:
-        from drivers.sim.escpos import SimEscPosPrinter
-        from drivers.sim.kardex import SimKardexVlm
-        from drivers.sim.mtsics import SimMtSics
-        from drivers.sim.scanner import SimScanner
-        from drivers.sim.zpl import SimZplPrinter
-        from station.app.demo import Sims, prepare_demo_database
-        from sync.receiver.app import Receiver
-        from sync.relay.client import Secret
+        from station.app.demo import start_demo_devices
 
-        config = prepare_demo_database(self.folder, self.config)
-        secret = Secret.generate().reveal()
-        self.receiver = Receiver(secret, str(self.folder / "backend.db")).start()
-        config.backend.events_url, config.backend.secret = self.receiver.events_url, secret
-        self.sims = Sims(SimScanner.on_pty(), SimMtSics.on_tcp(), SimZplPrinter("tcp"),
-                         SimEscPosPrinter("tcp"), SimKardexVlm("tcp"))
-        d = config.devices
-        d.scanner.url, d.scale.url, d.scale.protocol = self.sims.scanner.url, \
-            self.sims.scale.url, "mt-sics"
-        d.scale.poll_interval_s = 0.05
-        d.label_printer.url, d.label_printer.protocol = self.sims.label.url, "zpl"
-        d.receipt_printer.url, d.receipt_printer.protocol = self.sims.receipt.url, "escpos"
-        d.vlm.url, d.vlm.protocol = self.sims.vlm.url, "kardex-jmif"
-        self.config = config
+        self.config, self.sims, self.receiver = start_demo_devices(self.folder, self.config)
         return self
 
     def __exit__(self, *_exc: object) -> None:
