@@ -11,9 +11,10 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from station.app.shipments import find_order
 from station.config import StationConfig
 from station.data.models import Order, OrderLine, PackedUnit, PackSession, Product
 from sync.outbox.store import enqueue
@@ -25,8 +26,7 @@ class ReturnError(ValueError):
 
 
 def _shipped(s: Session, ref: str) -> tuple[Order, Counter]:
-    order = s.scalars(select(Order).where(or_(Order.order_id == ref,
-                                              Order.order_number == ref))).first()
+    order = find_order(s, ref)
     if order is None:
         raise ReturnError(f"no order {ref!r}")
     if order.status != "packed":

@@ -15,9 +15,14 @@ class ShipmentError(Exception):
     """The label or order asked for does not exist or cannot be changed."""
 
 
+def find_order(s: Session, ref: str) -> Order | None:
+    """Return the order whose id or number is `ref`."""
+    return s.scalars(select(Order).where(or_(Order.order_id == ref,
+                                             Order.order_number == ref))).first()
+
+
 def _order(s: Session, ref: str) -> Order:
-    order = s.scalars(select(Order).where(or_(Order.order_id == ref,
-                                              Order.order_number == ref))).first()
+    order = find_order(s, ref)
     if order is None:
         raise ShipmentError(f"no order {ref!r}")
     return order

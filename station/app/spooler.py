@@ -146,11 +146,13 @@ class PrintSpooler:
 
     def _held_done(self, device: str) -> None:
         """Count jobs a printer held through a fault as printed once it is ready again."""
+        where = (PrintJob.station_id == self.station_id, PrintJob.device == device,
+                 PrintJob.status == "held")
+        with self.sessions() as s:  # a read first: most cycles find none, and take no lock
+            if s.scalar(select(PrintJob.id).where(*where).limit(1)) is None:
+                return
         with self.sessions.begin() as s:
-            held = s.scalars(select(PrintJob).where(
-                PrintJob.station_id == self.station_id, PrintJob.device == device,
-                PrintJob.status == "held",
-            )).all()
+            held = s.scalars(select(PrintJob).where(*where)).all()
             for job in held:
                 job.status, job.printed_at = "printed", utcnow()
         for job in held:
