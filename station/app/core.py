@@ -9,20 +9,23 @@ packer saw acknowledged survives a crash.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from station.app.events import Emit, decision_events, make_event, state_summary
 from station.app.lookup import SqlLookup
 from station.app.notify import Notifier
+from station.app.packers import verify_pin
 from station.app.persist import Persister
 from station.app.resume import load_state
 from station.app.shipping import Shipping, ShippingError
 from station.config import StationConfig
-from station.data.models import ScanEvent, utcnow
+from station.data.models import Packer, ScanEvent, utcnow
+from station.domain.commands import BADGE_PREFIX
 from station.domain.effects import Decision
 from station.domain.flow import PackFlow, prompt
 from station.domain.state import OrderState, PackState
@@ -32,6 +35,8 @@ log = logging.getLogger(__name__)
 
 
 _INSERT_SCAN = insert(ScanEvent.__table__)
+PIN_ATTEMPTS = 5
+PIN_LOCK_S = 60.0
 
 
 def _escape(data: bytes) -> str:
@@ -77,6 +82,8 @@ class StationCore:
         # Called after a commit that queued print jobs (the spooler wakes up).
         self.on_print_queued: Callable[[], None] = lambda: None
         self._weight_on_hold = False  # a label failed: wait for a scan before weighing again
+        self.clock: Callable[[], float] = time.monotonic
+        self._pin_failures: dict[str, list[float]] = {}
 
     # ------------------------------------------------------------------ life
     def start(self) -> PackState:
@@ -117,8 +124,8 @@ class StationCore:
             "scanner's suffix setting, then scan again.",
         )
 
-    def handle_scan(self, text: str) -> Decision:
-        """Judge, persist and announce one scanned line."""
+    def handle_scan(self, text: str, *, raw: str | None = None) -> Decision:
+        """Judge, persist and announce one scanned line (`raw` is stored instead if given)."""
         order_before = self.state.order
         session_before = self.state.session_id
         self._weight_on_hold = False
@@ -127,7 +134,8 @@ class StationCore:
                 flow = self._flow(s)
                 decision = flow.handle_scan(self.state, text)
                 seq = self.seq + 1
-                scan_id = self._scan_row(s, seq, text, decision, session_before)
+                scan_id = self._scan_row(s, seq, text if raw is None else raw, decision,
+                                         session_before)
                 persister = self._apply(s, decision, session_before, scan_id)
                 persister.save_state(self.state, seq)
         except ShippingError as exc:
@@ -165,6 +173,33 @@ class StationCore:
             self.on_print_queued()
         if persister.events_queued:
             self.on_events_queued()
+
+    def handle_pin(self, badge_id: str, pin: str) -> Decision:
+        """Take a badge number and PIN as if the badge were scanned (forgotten badge, override).
+
+        The PIN is checked against its scrypt hash and never stored: the scan row says
+        `PIN:<badge>`. After `PIN_ATTEMPTS` wrong PINs for a badge, that badge's PIN is
+        refused for `PIN_LOCK_S` seconds (the badge itself still works).
+        """
+        badge_id = badge_id.strip()
+        raw = f"PIN:{badge_id}"
+        now = self.clock()
+        failures = [t for t in self._pin_failures.get(badge_id, []) if now - t < PIN_LOCK_S]
+        self._pin_failures[badge_id] = failures
+        if len(failures) >= PIN_ATTEMPTS:
+            return self._bad_input(raw, "pin_locked", "Too many wrong PINs: scan the badge, "
+                                   "or try the PIN again in a minute.")
+        try:
+            with self.sessions() as s:
+                stored = s.scalar(select(Packer.pin_hash).where(Packer.badge_id == badge_id))
+        except Exception:
+            log.exception("PIN check could not read the packers")
+            return self._storage_failed(raw)
+        if not badge_id or not verify_pin(pin, stored):
+            failures.append(now)
+            return self._bad_input(raw, "pin_wrong", "Wrong badge number or PIN.")
+        self._pin_failures.pop(badge_id, None)
+        return self.handle_scan(f"{BADGE_PREFIX}{badge_id}", raw=raw)
 
     def handle_weight(self, grams: float) -> Decision:
         """Judge, persist and announce a stable parcel weight."""

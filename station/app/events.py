@@ -156,7 +156,21 @@ def decision_events(
                                          tracking_number=c))
             case fx.ReprintRequested(order=o):
                 events.append(make_event("label.reprint", sid, order_id=o.order_id))
+    where = phase_fields(state)
+    for event in events:
+        event.update(where)
     return events
+
+
+def phase_fields(state: PackState) -> dict[str, Any]:
+    """Return where the pack stands after a decision (the screen enables its actions by it)."""
+    fields: dict[str, Any] = {"phase": state.phase.value}
+    if state.order is not None:
+        fields["units_packed"] = state.order.units_packed
+        fields["units_total"] = state.order.units_total
+        if state.pending is not None:
+            fields["pending_sku"] = state.order.line(state.pending.line_pk).sku
+    return fields
 
 
 class JsonlSink:

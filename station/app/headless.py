@@ -7,10 +7,12 @@ the database). They talk through one queue, so inputs are handled strictly in ar
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import queue
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from drivers.scale.device import Weight
@@ -32,7 +34,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class _Input:
-    kind: str  # scan | overflow | weight | cleared | device | event | stop
+    kind: str  # scan | pin | overflow | weight | cleared | device | event | stop
     data: bytes = b""
     grams: float = 0.0
     generation: int = 0
@@ -49,12 +51,14 @@ class ScaleWorker:
 
     def __init__(
         self, cfg: DeviceSection, inbox: queue.Queue, min_parcel_g: float, *,
-        armed: bool = True,
+        armed: bool = True, on_live_weight: Callable[[Weight | None], None] | None = None,
     ) -> None:
         self.cfg = cfg
         self.inbox = inbox
         self.min_parcel_g = min_parcel_g
         self.last_weight: Weight | None = None
+        # Every changed reading (None: no reading), for the screen; called on this thread.
+        self.on_live_weight = on_live_weight
         self._request = 0
         self._served = 0
         # False when the last accepted parcel may still be on the scale (kept across restarts)
@@ -103,6 +107,7 @@ class ScaleWorker:
                     weight = scale.weight_immediate()
                     self._set_state("connected")
                 except ScaleConnectionError as exc:
+                    self._live(None)
                     self._set_state("disconnected", str(exc))
                     self._stop.wait(self.cfg.reconnect_s)
                     continue
@@ -111,17 +116,29 @@ class ScaleWorker:
                     # placed, not a fault. It never counts as a weight.
                     self._set_state("connected")
                     self._empty = False
+                    if self.last_weight is not None and self.last_weight.stable:
+                        self._live(dataclasses.replace(self.last_weight, stable=False))
                     self._stop.wait(self.cfg.poll_interval_s)
                     continue
                 except ScaleError as exc:
+                    self._live(None)
                     self._set_state("error", str(exc))
                     self._stop.wait(self.cfg.poll_interval_s)
                     continue
-                self.last_weight = weight
+                self._live(weight)
                 self._observe(weight)
                 self._stop.wait(self.cfg.poll_interval_s)
         finally:
             scale.close()
+
+    def _live(self, weight: Weight | None) -> None:
+        previous, self.last_weight = self.last_weight, weight
+        if self.on_live_weight is None or weight == previous:
+            return
+        try:
+            self.on_live_weight(weight)
+        except Exception:  # the display must never stop the weighing
+            log.exception("live weight listener failed")
 
     def _observe(self, weight: Weight) -> None:
         empty = weight.grams < self.min_parcel_g
@@ -150,6 +167,8 @@ class HeadlessStation:
         self.relay: Relay | None = None
         self._generation = 0
         self._stopped = threading.Event()
+        # Set before start() to follow the scale's readings (the screen's live weight).
+        self.on_live_weight: Callable[[Weight | None], None] | None = None
 
     def start(self) -> None:
         """Start the scanner, resume the core (which announces `station.ready`), then the scale.
@@ -174,7 +193,7 @@ class HeadlessStation:
         if devices.scale.url:
             self.scale = ScaleWorker(
                 devices.scale, self.inbox, self.config.weight.min_parcel_g,
-                armed=not self.core.state.scale_must_clear,
+                armed=not self.core.state.scale_must_clear, on_live_weight=self.on_live_weight,
             )
             self.scale.start()
         self.devices = device_workers(devices, self._device_state)
@@ -246,6 +265,10 @@ class HeadlessStation:
         """Handle a scan from another source (a keyboard-wedge scanner on the screen)."""
         self.inbox.put(_Input("scan", data=data))
 
+    def feed_pin(self, badge_id: str, pin: str) -> None:
+        """Handle a badge number and PIN typed at the screen (as if the badge were scanned)."""
+        self.inbox.put(_Input("pin", data=f"{badge_id}\t{pin}".encode()))
+
     def stop(self) -> None:
         """Ask the core loop to finish."""
         self.inbox.put(_Input("stop"))
@@ -274,6 +297,9 @@ class HeadlessStation:
     def _handle(self, item: _Input) -> None:
         if item.kind == "scan":
             self.core.handle_scan_bytes(item.data)
+        elif item.kind == "pin":
+            badge_id, pin = item.data.decode("utf-8", "replace").split("\t", 1)
+            self.core.handle_pin(badge_id, pin)
         elif item.kind == "overflow":
             self.core.handle_overflow(int(item.grams))
         elif item.kind == "weight":
