@@ -170,6 +170,8 @@ def phase_fields(state: PackState) -> dict[str, Any]:
         fields["units_total"] = state.order.units_total
         if state.pending is not None:
             fields["pending_sku"] = state.order.line(state.pending.line_pk).sku
+    if state.supervisor is not None:
+        fields["supervisor_name"] = state.supervisor.name
     return fields
 
 

@@ -27,17 +27,17 @@ log = logging.getLogger(__name__)
 
 
 def order_details(core: StationCore, order_id: str) -> dict[str, Any]:
-    """Return the customer first name, carrier, service and line titles of one order."""
+    """Return the customer first name, carrier, service and line titles and pictures."""
     with core.sessions() as s:
         order = s.scalars(select(Order).where(Order.order_id == order_id)).first()
         if order is None:
             return {}
-        titles = dict(s.execute(
-            select(OrderLine.line_id, Product.title).join(Product)
+        products = {line_id: (title, image) for line_id, title, image in s.execute(
+            select(OrderLine.line_id, Product.title, Product.image_url).join(Product)
             .where(OrderLine.order_pk == order.id)
-        ).all())
+        ).all()}
         return {"customer_first_name": order.customer_first_name, "carrier": order.carrier,
-                "service": order.service, "titles": titles}
+                "service": order.service, "products": products}
 
 
 class GuiStation:
@@ -72,10 +72,13 @@ class GuiStation:
             except Exception:  # the screen can do without the extras; the pack goes on
                 log.exception("order details for the screen failed")
                 details = {}
-            titles = details.pop("titles", {})
+            products = details.pop("products", {})
             shown.update(details)
-            shown["lines"] = [dict(ln, title=titles.get(ln["line_id"], ""))
-                              for ln in shown.get("lines", ())]
+            shown["lines"] = [
+                dict(ln, title=products.get(ln["line_id"], ("", ""))[0],
+                     image_url=products.get(ln["line_id"], ("", ""))[1])
+                for ln in shown.get("lines", ())
+            ]
         self.show(shown)
 
     def _run(self) -> None:
@@ -83,6 +86,7 @@ class GuiStation:
             self._sink = JsonlSink(self.events_path) if self.events_path else None
             self._database, self._core = bootstrap(self.config, self._emit)
             self.station = HeadlessStation(self._core)
+            self.station.on_live_weight = self._live_weight
         except BaseException as exc:
             self.error = exc
             log.exception("the station could not start")
@@ -104,6 +108,18 @@ class GuiStation:
             self._database.close()
         if self._sink is not None:
             self._sink.close()
+
+    def _live_weight(self, weight: Any) -> None:
+        # Straight to the screen: a display value, not a station event to record.
+        self.show({"event": "scale.live", "grams": None if weight is None else weight.grams,
+                   "stable": bool(weight and weight.stable)})
+
+    def feed_pin(self, badge_id: str, pin: str) -> None:
+        """Pass a badge number and PIN typed on the screen to the station (queued)."""
+        if self._built.is_set() and self.station is not None:
+            self.station.feed_pin(badge_id, pin)
+        else:
+            log.warning("PIN before the station was ready: ignored")
 
     def feed_scan(self, data: bytes) -> None:
         """Pass a keyboard-wedge scan to the station (queued; never waits on this thread)."""

@@ -1,14 +1,33 @@
-"""Table model of the open order's lines: SKU, title, scanned of required, lot/serial."""
+"""Table model of the open order's lines: picture, SKU, title, scanned of required, lot/serial."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QColor
 
-HEADERS = ("SKU", "Item", "Scanned", "Lot / serial")
+from station.ui.images import ImageCache
+
+COLUMNS = 4
 _Index = QModelIndex | QPersistentModelIndex
+# Row backgrounds: the line the last scan touched (green or red), finished lines grey.
+_LAST_OK, _LAST_BAD, _DONE = QColor("#c8f0cf"), QColor("#ffd0d6"), QColor("#e6e6e6")
+
+
+def headers() -> tuple[str, ...]:
+    """Return the column titles in the screen's language."""
+    def t(text: str) -> str:
+        return QCoreApplication.translate("Lines", text)
+
+    return (t("SKU"), t("Item"), t("Scanned"), t("Lot / serial"))
 
 
 @dataclass
@@ -21,6 +40,7 @@ class Line:
     packed: int = 0
     title: str = ""
     captured: list[str] = field(default_factory=list)
+    image_url: str = ""
 
     @property
     def complete(self) -> bool:
@@ -31,16 +51,20 @@ class Line:
 class LinesModel(QAbstractTableModel):
     """Hold the lines of the open order; fed from `order.opened`, `station.ready`, scans."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, images: ImageCache | None = None) -> None:
         super().__init__(parent)
         self._lines: list[Line] = []
+        self.images = images
+        self.last: tuple[str, bool] | None = None  # line id of the last scan, accepted?
+        if images is not None:
+            images.loaded.connect(self._picture_loaded)
 
     # ------------------------------------------------------------ Qt model API
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._lines)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
+        return 0 if parent.isValid() else COLUMNS
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._lines):
@@ -52,8 +76,17 @@ class LinesModel(QAbstractTableModel):
                     ", ".join(line.captured))[col]
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
             return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.DecorationRole and col == 0 and self.images is not None:
+            return self.images.pixmap(line.sku, line.image_url)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if self.last is not None and self.last[0] == line.line_id:
+                return _LAST_OK if self.last[1] else _LAST_BAD
+            return _DONE if line.complete else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "complete" if line.complete else f"{line.qty - line.packed} to scan"
+            if line.complete:
+                return QCoreApplication.translate("Lines", "complete")
+            return QCoreApplication.translate("Lines", "{n} to scan").format(
+                n=line.qty - line.packed)
         return None
 
     def headerData(
@@ -61,8 +94,8 @@ class LinesModel(QAbstractTableModel):
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(HEADERS)):
-            return HEADERS[section]
+                and 0 <= section < COLUMNS):
+            return headers()[section]
         return None
 
     # ------------------------------------------------------------ feeding
@@ -74,9 +107,11 @@ class LinesModel(QAbstractTableModel):
     def set_lines(self, lines: list[dict[str, Any]]) -> None:
         """Show a new order's lines (`line_id`, `sku`, `qty`, optional `packed`, `title`)."""
         self.beginResetModel()
+        self.last = None
         self._lines = [
             Line(str(ln["line_id"]), str(ln.get("sku", "")), int(ln.get("qty", 0)),
-                 int(ln.get("packed", 0)), str(ln.get("title", "")))
+                 int(ln.get("packed", 0)), str(ln.get("title", "")),
+                 image_url=str(ln.get("image_url", "")))
             for ln in lines
         ]
         self.endResetModel()
@@ -96,9 +131,23 @@ class LinesModel(QAbstractTableModel):
                     line.qty = int(qty)
                 if captured:
                     line.captured.append(captured)
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
+                self._row_changed(row)
                 return True
         return False
+
+    def _row_changed(self, row: int) -> None:
+        self.dataChanged.emit(self.index(row, 0), self.index(row, COLUMNS - 1))
+
+    def _mark_last(self, line_id: str | None, ok: bool) -> None:
+        before, self.last = self.last, (line_id, ok) if line_id else None
+        for row, line in enumerate(self._lines):
+            if line.line_id in {x[0] for x in (before, self.last) if x}:
+                self._row_changed(row)
+
+    def _picture_loaded(self, url: str) -> None:
+        for row, line in enumerate(self._lines):
+            if line.image_url == url:
+                self._row_changed(row)
 
     def apply_event(self, event: dict[str, Any]) -> None:
         """Follow one station event (events that do not concern lines are ignored)."""
@@ -111,3 +160,6 @@ class LinesModel(QAbstractTableModel):
             kind = event.get("kind")
             captured = event.get("code") if kind in ("lot", "serial") else None
             self.update_line(event["line_id"], event.get("packed"), event.get("qty"), captured)
+            self._mark_last(event["line_id"], True)
+        elif name == "scan.rejected":
+            self._mark_last(event.get("line_id"), False)

@@ -1,110 +1,99 @@
 """The main packing screen: who packs what, the next action, the last verdict, the devices.
 
-The window has no text inputs. Scans reach the station through its scanner driver or, from a
-keyboard-wedge scanner, through `WedgeFilter`, which takes them before any widget or dialog
-sees them, so whatever has keyboard focus can never swallow one. Every widget here is
-updated from station events delivered on the GUI thread by `EventBridge`; nothing on this
-thread does I/O.
+The window has no text inputs except the PIN page. Scans reach the station through its
+scanner driver or, from a keyboard-wedge scanner, through `WedgeFilter`, which takes them
+before any widget or dialog sees them, so whatever has keyboard focus can never swallow one.
+Every widget here is updated from station events delivered on the GUI thread by
+`EventBridge`; nothing on this thread does I/O. Buttons and keys send command barcodes to
+the station through the same path as a scan.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QMainWindow,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from station.ui.actions import BY_NAME, ActionBar
+from station.ui.boxes_model import BoxesModel
 from station.ui.bridge import EventBridge
+from station.ui.images import ImageCache
 from station.ui.lines_model import LinesModel
+from station.ui.override import ContextPanel
+from station.ui.texts import ITEM_PROBLEMS, event_message, prompt_text, reason_text
+from station.ui.weight_gauge import WeightGauge
+from station.ui.widgets import (
+    COLOURS,
+    DEVICES,
+    LIGHT_COLOURS,
+    DeviceLight,
+    big_label,
+    paint,
+)
 
-# High-contrast pairs (background, text); the band and lights also say their state in words.
-COLOURS = {
-    "accepted": ("#0b6e1f", "#ffffff"),
-    "rejected": ("#b00020", "#ffffff"),
-    "waiting": ("#f2a900", "#000000"),
-    "idle": ("#2b2b2b", "#ffffff"),
-}
-LIGHT_COLOURS = {
-    "connected": ("#0b6e1f", "#ffffff"),
-    "not_ready": ("#f2a900", "#000000"),
-    "disconnected": ("#b00020", "#ffffff"),
-    "error": ("#b00020", "#ffffff"),
-    "unknown": ("#5a5a5a", "#ffffff"),
-}
-DEVICES = ("scanner", "scale", "label_printer", "receipt_printer", "vlm", "backend")
-DEVICE_NAMES = {"scanner": "Scanner", "scale": "Scale", "label_printer": "Label printer",
-                "receipt_printer": "Receipt printer", "vlm": "VLM", "backend": "Backend"}
-STATE_WORDS = {"connected": "connected", "not_ready": "not ready",
-               "disconnected": "disconnected", "error": "ERROR", "unknown": "not seen yet"}
+__all__ = ["COLOURS", "LIGHT_COLOURS", "MainWindow", "StationInput"]
 
 
-def _label(points: int, *, bold: bool = False, wrap: bool = False) -> QLabel:
-    label = QLabel()
+class StationInput(Protocol):
+    """Where the screen sends what the packer does (`GuiStation` in the running app)."""
+
+    def feed_scan(self, data: bytes) -> None: ...
+
+    def feed_pin(self, badge_id: str, pin: str) -> None: ...
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
+
+def _table(model, points: int, row_height: int) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     font = QFont()
     font.setPointSize(points)
-    font.setBold(bold)
-    label.setFont(font)
-    label.setWordWrap(wrap)
-    label.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    return label
-
-
-def _paint(widget: QLabel, colours: tuple[str, str]) -> None:
-    bg, fg = colours
-    widget.setStyleSheet(f"background-color: {bg}; color: {fg}; padding: 8px;")
-
-
-class DeviceLight(QLabel):
-    """One device's status: colour plus the state and its detail in words."""
-
-    def __init__(self, device: str) -> None:
-        super().__init__()
-        self.device = device
-        self.state = "unknown"
-        self.detail = ""
-        font = QFont()
-        font.setPointSize(13)
-        font.setBold(True)
-        self.setFont(font)
-        self.setWordWrap(True)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setMinimumHeight(64)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.set_state("unknown")
-
-    def set_state(self, state: str, detail: str = "") -> None:
-        """Show a `device.state` state (`connected`, `not_ready`, `disconnected`, `error`)."""
-        self.state = state if state in LIGHT_COLOURS else "error"
-        self.detail = detail
-        words = STATE_WORDS.get(state, state)
-        text = f"{DEVICE_NAMES.get(self.device, self.device)}: {words}"
-        # A connected device's detail is its port: the tooltip has it, the light stays short.
-        shown = detail if detail and (state != "connected" or self.device == "backend") else ""
-        self.setText(f"{text}\n{shown}" if shown else text)
-        self.setToolTip(f"{text}{' - ' + detail if detail else ''}")
-        _paint(self, LIGHT_COLOURS[self.state])
+    table.setFont(font)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(row_height)
+    head = table.horizontalHeader()
+    head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return table
 
 
 class MainWindow(QMainWindow):
     """Show the packing screen for the events arriving through `bridge`."""
 
-    def __init__(self, bridge: EventBridge, model: LinesModel | None = None) -> None:
+    def __init__(
+        self, bridge: EventBridge, model: LinesModel | None = None, *,
+        station: StationInput | None = None, sounds: Any = None,
+        open_supervisor: Callable[[], None] | None = None,
+        preview: QWidget | None = None,
+    ) -> None:
         super().__init__()
         self.setWindowTitle("packbench")
-        self.model = model or LinesModel(self)
+        self.station = station
+        self.sounds = sounds
+        self.open_supervisor = open_supervisor
+        self.preview = preview
+        self.images = ImageCache(self)
+        self.model = model or LinesModel(self, images=self.images)
+        self.boxes = BoxesModel(self)
         self.band_state = "idle"
+        self.phase = "logged_out"
         self.expected: dict[str, Any] | None = None
         self._packer = ""
         self._station = ""
@@ -112,16 +101,17 @@ class MainWindow(QMainWindow):
         self._build()
         bridge.event.connect(self.on_event)
 
+    # ------------------------------------------------------------ layout
     def _build(self) -> None:
         root = QWidget()
         root.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout = QVBoxLayout(root)
-        layout.setSpacing(10)
+        layout.setSpacing(8)
 
         header = QGridLayout()
-        self.order_label = _label(24, bold=True)
-        self.carrier_label = _label(20, bold=True)
-        self.packer_label = _label(15)
+        self.order_label = big_label(24, bold=True)
+        self.carrier_label = big_label(20, bold=True)
+        self.packer_label = big_label(15)
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         header.addWidget(self.order_label, 0, 0)
         header.addWidget(self.carrier_label, 0, 1, right)
@@ -129,90 +119,171 @@ class MainWindow(QMainWindow):
         header.setColumnStretch(0, 1)
         layout.addLayout(header)
 
-        self.prompt_label = _label(40, bold=True, wrap=True)
+        self.prompt_label = big_label(40, bold=True, wrap=True)
         self.prompt_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.prompt_label.setMinimumHeight(130)
+        self.prompt_label.setMinimumHeight(120)
         self.prompt_label.setStyleSheet("color: #000000; background-color: #ffffff; padding: 8px;")
         layout.addWidget(self.prompt_label)
 
-        self.band = _label(28, bold=True, wrap=True)
+        self.band = big_label(28, bold=True, wrap=True)
         self.band.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.band.setMinimumHeight(100)
+        self.band.setMinimumHeight(96)
+        # Touching the band acknowledges a rejection (stops a repeating alarm).
+        self.band.mousePressEvent = lambda _e: self.acknowledge()
         layout.addWidget(self.band)
 
         middle = QHBoxLayout()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        font = QFont()
-        font.setPointSize(16)
-        self.table.setFont(font)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(40)
-        head = self.table.horizontalHeader()
-        head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        head.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table = _table(self.model, 16, 72)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         middle.addWidget(self.table, 3)
-
-        weight_box = QFrame()
-        weight_box.setFrameShape(QFrame.Shape.Box)
-        weight_layout = QVBoxLayout(weight_box)
-        caption = _label(14, bold=True)
-        caption.setText("Expected weight")
-        self.weight_label = _label(30, bold=True)
-        self.band_label = _label(16, wrap=True)
-        self.weight_label.setText("-")
-        for widget in (caption, self.weight_label, self.band_label):
-            weight_layout.addWidget(widget)
-        weight_layout.addStretch(1)
-        middle.addWidget(weight_box, 1)
+        side = QVBoxLayout()
+        self.gauge = WeightGauge()
+        side.addWidget(self.gauge)
+        self.boxes_table = _table(self.boxes, 14, 36)
+        self.boxes_table.horizontalHeader().setStretchLastSection(True)
+        self.boxes_table.setMaximumHeight(180)
+        side.addWidget(self.boxes_table)
+        self.context = ContextPanel()
+        self.context.command.connect(self._send_command)
+        self.context.pin.connect(self._send_pin)
+        self.context.action.connect(self._on_context_action)
+        self.context.dismissed.connect(self.dismiss)
+        side.addWidget(self.context, 1)
+        if self.preview is not None:
+            self.preview.setVisible(False)
+            side.addWidget(self.preview, 1)
+        side.addStretch(0)
+        middle.addLayout(side, 2)
         layout.addLayout(middle, 1)
 
+        self.actions = ActionBar()
+        self.actions.triggered.connect(self.on_action)
+        layout.addWidget(self.actions)
+
         lights = QGridLayout()
-        self.lights = {name: DeviceLight(name) for name in DEVICES}
-        for col, name in enumerate(DEVICES):
+        names = (*DEVICES, "sound") if self.sounds is not None else DEVICES
+        self.lights = {name: DeviceLight(name) for name in names}
+        for col, name in enumerate(names):
             lights.addWidget(self.lights[name], 0, col)
             lights.setColumnStretch(col, 1)
         layout.addLayout(lights)
+        if self.sounds is not None:
+            ok = bool(getattr(self.sounds, "audio_available", True))
+            self.lights["sound"].set_state("connected" if ok else "error",
+                                           "" if ok else str(getattr(self.sounds, "why", "")))
+
+        escape = QShortcut(QKeySequence("Esc"), self)
+        escape.activated.connect(self.dismiss)
+        self._ack_keys = []
+        for key in ("Return", "Enter"):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(self.acknowledge)
+            self._ack_keys.append(shortcut)
+        # The PIN fields need Enter themselves.
+        self.context.currentChanged.connect(lambda _i: [
+            k.setEnabled(self.context.page != "pin") for k in self._ack_keys])
 
         self.setCentralWidget(root)
         self._show_header()
-        self.set_band("idle", "Waiting for the station")
-        self.prompt_label.setText("Starting...")
+        self.set_band("idle", _t("Waiting for the station"))
+        self.prompt_label.setText(_t("Starting..."))
+
+    # ------------------------------------------------------------ packer actions
+    def _send_command(self, code: str) -> None:
+        if self.station is not None:
+            self.station.feed_scan(code.encode())
+
+    def _send_pin(self, badge: str, pin: str) -> None:
+        if self.station is not None:
+            self.station.feed_pin(badge, pin)
+
+    def on_action(self, name: str) -> None:
+        """Carry out one action of the action bar (touch or shortcut key)."""
+        action = BY_NAME[name]
+        if self.sounds is not None:
+            self.sounds.acknowledge()
+        if action.confirm and self.context.confirming != name:
+            title, effect = self._confirm_texts(name)
+            self.context.ask_confirm(name, action.key, title, effect)
+        elif action.command:
+            self.context.show_page("none")
+            self._send_command(action.command)
+        elif name == "pin":
+            self.context.show_page("pin")
+        elif name == "preview" and self.preview is not None:
+            self.preview.setVisible(not self.preview.isVisible())
+            if self.preview.isVisible() and hasattr(self.preview, "request"):
+                self.preview.request(None)
+        elif name == "supervisor" and self.open_supervisor is not None:
+            self.open_supervisor()
+
+    @staticmethod
+    def _confirm_texts(name: str) -> tuple[str, str]:
+        return {
+            "short": (_t("Short pick?"), _t("The order goes on hold: an item is missing.")),
+            "damaged": (_t("Damaged item?"),
+                        _t("The order goes on hold: an item is damaged.")),
+            "cancel": (_t("Cancel this pack?"),
+                       _t("The items go back; the order can be packed again.")),
+        }[name]
+
+    def _on_context_action(self, name: str) -> None:
+        if name.startswith("confirmed:"):
+            self.context.confirming = name.split(":", 1)[1]
+            self.on_action(self.context.confirming)
+        else:
+            self.actions.trigger(name)
+
+    def acknowledge(self) -> None:
+        """Take note of the last problem: stop a repeating alarm, close an item problem."""
+        if self.sounds is not None:
+            self.sounds.acknowledge()
+        if self.context.page == "item_problem":
+            self.context.show_page("none")
+
+    def dismiss(self) -> None:
+        """Acknowledge, and close a question or the PIN page (Esc)."""
+        self.acknowledge()
+        if self.context.page in ("confirm", "pin"):
+            self.context.show_page("none")
 
     # ------------------------------------------------------------ display helpers
     def set_band(self, state: str, text: str) -> None:
         """Show the last verdict: `accepted`, `rejected`, `waiting` or `idle`."""
         self.band_state = state
         self.band.setText(text)
-        _paint(self.band, COLOURS[state])
+        paint(self.band, COLOURS[state])
 
     def _show_header(self, *order: str) -> None:
         """Show packer and station, and the order (number, customer, carrier) when given."""
         if order:
             self._order = order
-        order_number, customer, carrier = self._order
-        who = f"Packer: {self._packer or '-'}"
-        self.packer_label.setText(f"{who}     Station: {self._station or '-'}")
-        self.order_label.setText(
-            f"Order {order_number}" + (f"  ·  {customer}" if customer else "")
-            if order_number else "No order"
-        )
+        number, customer, carrier = self._order
+        self.packer_label.setText(_t("Packer: {packer}     Station: {station}").format(
+            packer=self._packer or "-", station=self._station or "-"))
+        if not number:
+            self.order_label.setText(_t("No order"))
+        elif customer:
+            self.order_label.setText(_t("Order {number}  ·  {customer}").format(
+                number=number, customer=customer))
+        else:
+            self.order_label.setText(_t("Order {number}").format(number=number))
         self.carrier_label.setText(carrier)
 
     def _show_weight(self, event: dict[str, Any] | None) -> None:
         self.expected = event
-        if event is None:
-            self.weight_label.setText("-")
-            self.band_label.setText("")
-            return
-        self.weight_label.setText(f"{event['expected_g']:.0f} g")
-        self.band_label.setText(
-            f"Box {event.get('package', 1)}: accepted from {event['low_g']:.0f} g "
-            f"to {event['high_g']:.0f} g"
-        )
+        self.gauge.set_expected(event)
+
+    def _set_phase(self, phase: str) -> None:
+        self.phase = phase
+        self.actions.set_phase(phase)
+        stays = {"weight_problem": phase == "weight_rejected",
+                 "reasons": phase == "await_reason",
+                 "pin": phase in ("logged_out", "weight_rejected"),
+                 "confirm": phase not in ("logged_out", "idle")}
+        if not stays.get(self.context.page, True):
+            self.context.show_page("none")
 
     # ------------------------------------------------------------ events
     def on_event(self, event: dict[str, Any]) -> None:
@@ -220,8 +291,13 @@ class MainWindow(QMainWindow):
         name = event.get("event", "")
         self._station = event.get("station_id", self._station)
         self.model.apply_event(event)
-        if event.get("prompt"):
-            self.prompt_label.setText(str(event["prompt"]))
+        self.boxes.apply_event(event)
+        if self.sounds is not None:
+            self.sounds.on_event(event)
+        if event.get("phase"):
+            self._set_phase(str(event["phase"]))
+        if event.get("phase") or event.get("prompt"):
+            self.prompt_label.setText(prompt_text(event))
         handler = getattr(self, "_on_" + name.replace(".", "_"), None)
         if handler is not None:
             handler(event)
@@ -230,7 +306,7 @@ class MainWindow(QMainWindow):
         self._packer = e.get("packer") or ""
         self._show_header(e.get("order_number", ""), e.get("customer_first_name", ""),
                           self._carrier(e))
-        self.set_band("idle", "Station ready")
+        self.set_band("idle", _t("Station ready"))
 
     def _on_packer_logged_in(self, e: dict[str, Any]) -> None:
         self._packer = f"{e.get('name') or e['badge_id']} ({e['badge_id']})"
@@ -250,49 +326,62 @@ class MainWindow(QMainWindow):
         return " ".join(p for p in (e.get("carrier", ""), e.get("service", "")) if p)
 
     def _on_scan_accepted(self, e: dict[str, Any]) -> None:
-        self.set_band("accepted", f"OK  {e.get('message', '')}")
+        self.set_band("accepted", _t("OK  {message}").format(message=event_message(e)))
+        if self.context.page == "item_problem":
+            self.context.show_page("none")
+        if e.get("phase") == "await_reason":
+            self.context.show_reasons(str(e.get("supervisor_name", "")))
 
     def _on_scan_rejected(self, e: dict[str, Any]) -> None:
-        self.set_band("rejected", f"STOP  {e.get('message') or e.get('reason', '')}")
+        why = reason_text(e)
+        self.set_band("rejected", _t("STOP  {reason}").format(reason=why))
+        if e.get("reason") in ITEM_PROBLEMS:
+            self.context.show_item_problem(why)
 
     def _on_weight_requested(self, e: dict[str, Any]) -> None:
         self._show_weight(e)
-        self.set_band("waiting", f"WEIGH  Put box {e.get('package', 1)} on the scale: "
-                                 f"{e['expected_g']:.0f} g expected")
-        self.prompt_label.setText("Put the box on the scale")
+        self.set_band("waiting", _t("WEIGH  Put box {n} on the scale: {grams} g expected")
+                      .format(n=e.get("package", 1), grams=f"{e['expected_g']:.0f}"))
 
     def _on_weight_accepted(self, e: dict[str, Any]) -> None:
-        self.set_band("accepted", f"OK  Weight {e['weight_g']:.0f} g")
+        self.set_band("accepted", _t("OK  Weight {grams} g").format(grams=f"{e['weight_g']:.0f}"))
 
     def _on_weight_rejected(self, e: dict[str, Any]) -> None:
-        self.set_band("rejected",
-                      f"STOP  Weight {e['weight_g']:.0f} g, expected {e['expected_g']:.0f} "
-                      f"± {e['allowance_g']:.0f} g")
-        self.prompt_label.setText("Check the box, then CMD:REWEIGH or supervisor override")
+        self.set_band("rejected", _t("STOP  Weight {grams} g, expected {expected} ± {allow} g")
+                      .format(grams=f"{e['weight_g']:.0f}", expected=f"{e['expected_g']:.0f}",
+                              allow=f"{e['allowance_g']:.0f}"))
+        self.context.show_weight_problem(e["weight_g"], e["expected_g"], e["allowance_g"])
 
     def _on_override_applied(self, e: dict[str, Any]) -> None:
-        self.set_band("accepted", f"OVERRIDE  by {e['supervisor']}: {e['reason']}")
+        from station.ui.override import reason_words
+
+        self.set_band("accepted", _t("OVERRIDE  by {who}: {reason}").format(
+            who=e["supervisor"], reason=reason_words(str(e["reason"]))))
 
     def _on_order_packed(self, e: dict[str, Any]) -> None:
         self._show_weight(None)
         self._show_header("", "", "")
-        self.set_band("accepted", f"PACKED  Order {e.get('order_number', '')} is complete")
-        self.prompt_label.setText("Take the parcel off and scan the next order")
+        self.set_band("accepted", _t("PACKED  Order {number} is complete").format(
+            number=e.get("order_number", "")))
+        self.prompt_label.setText(_t("Take the parcel off and scan the next order"))
 
     def _on_order_exception(self, e: dict[str, Any]) -> None:
         self._show_weight(None)
         self._show_header("", "", "")
-        self.set_band("waiting", f"HOLD  Order {e.get('order_number', '')}: "
-                                 f"{str(e.get('reason', '')).replace('_', ' ')}")
+        self.set_band("waiting", _t("HOLD  Order {number}: {reason}").format(
+            number=e.get("order_number", ""), reason=reason_text({**e, "message": ""})))
 
     def _on_station_error(self, e: dict[str, Any]) -> None:
-        self.set_band("rejected", f"ERROR  {e.get('message', '')}")
+        self.set_band("rejected", _t("ERROR  {message}").format(message=reason_text(e)))
 
     def _on_print_waiting(self, e: dict[str, Any]) -> None:
-        self.set_band("waiting", f"PRINT  The {e.get('kind', 'job')} waits: "
-                                 f"{e.get('detail') or e.get('reason', '')}")
+        self.set_band("waiting", _t("PRINT  The {kind} waits: {why}").format(
+            kind=e.get("kind", "job"), why=e.get("detail") or e.get("reason", "")))
 
     def _on_device_state(self, e: dict[str, Any]) -> None:
         light = self.lights.get(e.get("device", ""))
         if light is not None:
             light.set_state(e.get("state", "error"), e.get("detail", ""))
+
+    def _on_scale_live(self, e: dict[str, Any]) -> None:
+        self.gauge.set_live(e.get("grams"), bool(e.get("stable")))

@@ -102,10 +102,11 @@ class WedgeFilter(QObject):
             return self._press(obj, event)  # type: ignore[arg-type]
         if kind == QEvent.Type.KeyRelease:
             return self._release(event)  # type: ignore[arg-type]
-        if kind == QEvent.Type.ShortcutOverride and self.pending \
-                and self._char_of(event) is not None:  # type: ignore[arg-type]
-            # Keep a burst's Ctrl+] or Alt+digit from firing a shortcut before its press;
-            # any other shortcut (Ctrl+C...) still fires.
+        if kind == QEvent.Type.ShortcutOverride and self.pending and (
+                self._char_of(event) is not None  # type: ignore[arg-type]
+                or event.key() in self.terminators):  # type: ignore[attr-defined]
+            # Keep a burst's Ctrl+], Alt+digit or closing Enter from firing a shortcut
+            # before its press; any other shortcut (Ctrl+C...) still fires.
             event.accept()
             return True
         return False

@@ -1,0 +1,264 @@
+"""The exception and override panel: shown beside the order, never over it.
+
+Pages: a wrong or extra item to put aside, a parcel weight out of tolerance, the reason list
+once a supervisor is identified, badge number and PIN entry (for a forgotten badge), and
+"press again to confirm" for actions that end a pack. The order's lines stay visible the
+whole time, and a scan keeps working on every page: the station owns scanner input.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.domain.commands import OVERRIDE_REASONS
+from station.ui.widgets import big_label, touch_button
+
+PAGES = ("none", "item_problem", "weight_problem", "reasons", "pin", "confirm")
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Override", text)
+
+
+def reason_words(reason: str) -> str:
+    """Return an override reason in words."""
+    words = {
+        "scale_issue": _t("Scale issue"), "product_data_wrong": _t("Product data wrong"),
+        "packaging_variance": _t("Packaging variance"),
+        "contents_verified": _t("Contents checked by hand"),
+    }
+    return words.get(reason, reason.replace("_", " "))
+
+
+class _Page(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.box = QVBoxLayout(self)
+        self.title = big_label(22, bold=True, wrap=True)
+        self.text = big_label(16, wrap=True)
+        self.box.addWidget(self.title)
+        self.box.addWidget(self.text)
+
+
+class ContextPanel(QStackedWidget):
+    """Show one exception page; emit what the packer or supervisor chose.
+
+    `command(str)` carries a command barcode for the station, `pin(badge, pin)` a typed
+    badge number and PIN, `action(str)` a screen action (`reweigh`, `pin`, `short`,
+    `damaged`), `dismissed()` an acknowledged problem.
+    """
+
+    command = Signal(str)
+    pin = Signal(str, str)
+    action = Signal(str)
+    dismissed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.pages: dict[str, _Page] = {}
+        self.confirming = ""
+        for name in PAGES:
+            page = _Page()
+            self.pages[name] = page
+            self.addWidget(page)
+        self._build_item_problem()
+        self._build_weight_problem()
+        self._build_reasons()
+        self._build_pin()
+        self._build_confirm()
+        self.show_page("none")
+
+    @property
+    def page(self) -> str:
+        """Return the name of the page shown."""
+        return PAGES[self.currentIndex()]
+
+    def show_page(self, name: str) -> None:
+        """Show a page by name (`none` hides the panel)."""
+        if name != "confirm":
+            self.confirming = ""
+        if name != "pin":
+            self.badge_edit.clear()
+            self.pin_edit.clear()
+            self._pin_step = False
+        self.setCurrentIndex(PAGES.index(name))
+        self.setVisible(name != "none")
+        for key, shortcut in self.reason_keys.items():
+            shortcut.setEnabled(name == "reasons" and key in self.reason_buttons)
+        if name == "pin":
+            self.badge_edit.setFocus()
+
+    # ------------------------------------------------------------ pages
+    def _button_row(self, page: _Page, *buttons) -> None:
+        row = QGridLayout()
+        for col, button in enumerate(buttons):
+            row.addWidget(button, 0, col)
+        page.box.addLayout(row)
+        page.box.addStretch(1)
+
+    def _build_item_problem(self) -> None:
+        page = self.pages["item_problem"]
+        page.title.setText(_t("Put this item aside"))
+        ok = touch_button(_t("Done, continue"), "Enter")
+        ok.clicked.connect(self.dismissed.emit)
+        short = touch_button(_t("Short pick"), "F4")
+        short.clicked.connect(lambda: self.action.emit("short"))
+        damaged = touch_button(_t("Damaged"), "F5")
+        damaged.clicked.connect(lambda: self.action.emit("damaged"))
+        self._button_row(page, ok, short, damaged)
+
+    def show_item_problem(self, reason_text: str) -> None:
+        """Ask the packer to keep a rejected item out of the parcel."""
+        self.pages["item_problem"].text.setText(
+            _t("{reason}\nIt must not go in the parcel.").format(reason=reason_text))
+        self.show_page("item_problem")
+
+    def _build_weight_problem(self) -> None:
+        page = self.pages["weight_problem"]
+        page.title.setText(_t("Weight out of tolerance"))
+        reweigh = touch_button(_t("Re-weigh"), "F3")
+        reweigh.clicked.connect(lambda: self.action.emit("reweigh"))
+        pin = touch_button(_t("Override with PIN"), "F8")
+        pin.clicked.connect(lambda: self.action.emit("pin"))
+        self._button_row(page, reweigh, pin)
+
+    def show_weight_problem(self, weight_g: float, expected_g: float, allowance_g: float) -> None:
+        """Explain a rejected parcel weight and the ways on."""
+        diff = weight_g - expected_g
+        side = _t("{grams} g too heavy") if diff > 0 else _t("{grams} g too light")
+        self.pages["weight_problem"].text.setText(
+            _t("Measured {weight} g, expected {expected} g ± {allowance} g: {side}.\n"
+               "Check for a missing or extra item, the box, or something else on the scale. "
+               "Then re-weigh, or a supervisor scans the badge (or enters a PIN) to override.")
+            .format(weight=f"{weight_g:.0f}", expected=f"{expected_g:.0f}",
+                    allowance=f"{allowance_g:.0f}",
+                    side=side.format(grams=f"{abs(diff):.0f}")))
+        self.show_page("weight_problem")
+
+    def _build_reasons(self) -> None:
+        page = self.pages["reasons"]
+        page.title.setText(_t("Override: choose the reason"))
+        grid = QGridLayout()
+        self.reason_buttons: dict[str, object] = {}
+        self.reason_keys: dict[str, QShortcut] = {}
+        for n, (cmd, reason) in enumerate(OVERRIDE_REASONS.items(), start=1):
+            # Not bare digits: a scan starting with a digit would fire them before the
+            # keyboard-wedge filter sees its first key.
+            key = f"Ctrl+{n}"
+            button = touch_button(reason_words(reason), key)
+            button.clicked.connect(lambda _=False, c=cmd.value: self.command.emit(c))
+            grid.addWidget(button, (n - 1) // 2, (n - 1) % 2)
+            self.reason_buttons[key] = button
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(lambda c=cmd.value: self.command.emit(c))
+            self.reason_keys[key] = shortcut
+        page.box.addLayout(grid)
+        back = touch_button(_t("Back"), "F9")
+        back.clicked.connect(lambda: self.command.emit("CMD:BACK"))
+        self._button_row(page, back)
+
+    def show_reasons(self, supervisor: str) -> None:
+        """List the override reasons once a supervisor is identified."""
+        self.pages["reasons"].text.setText(
+            _t("Supervisor {name}: touch a reason, press its key or scan a reason code.")
+            .format(name=supervisor))
+        self.show_page("reasons")
+
+    def _build_pin(self) -> None:
+        page = self.pages["pin"]
+        page.title.setText(_t("Badge number and PIN"))
+        page.text.setText(_t("Type or touch the badge number, then the PIN. Scanning the "
+                             "badge works too."))
+        self.badge_edit = QLineEdit()
+        self.badge_edit.setPlaceholderText(_t("Badge number"))
+        self.pin_edit = QLineEdit()
+        self.pin_edit.setPlaceholderText(_t("PIN"))
+        self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        for edit in (self.badge_edit, self.pin_edit):
+            font = edit.font()
+            font.setPointSize(22)
+            edit.setFont(font)
+            edit.setMinimumHeight(56)
+            page.box.addWidget(edit)
+        self._pin_step = False
+        self.badge_edit.returnPressed.connect(self._to_pin)
+        self.pin_edit.returnPressed.connect(self.submit_pin)
+        pad = QGridLayout()
+        for n, key in enumerate("123456789<0>"):
+            text = {"<": "⌫", ">": _t("OK")}.get(key, key)
+            button = touch_button(text, points=18)
+            button.clicked.connect(lambda _=False, k=key: self._pad(k))
+            pad.addWidget(button, n // 3, n % 3)
+        page.box.addLayout(pad)
+        cancel = touch_button(_t("Cancel"), "Esc")
+        cancel.clicked.connect(self.dismissed.emit)
+        self._button_row(page, cancel)
+
+    def _pad(self, key: str) -> None:
+        # Keypad buttons never take focus; they type into the field the packer is at.
+        on_pin = self.pin_edit.hasFocus() or (self._pin_step and not self.badge_edit.hasFocus())
+        edit = self.pin_edit if on_pin else self.badge_edit
+        if key == ">":
+            if edit is self.badge_edit and self.badge_edit.text():
+                self._to_pin()
+            else:
+                self.submit_pin()
+        elif key == "<":
+            edit.backspace()
+        else:
+            edit.insert(key)
+
+    def _to_pin(self) -> None:
+        self._pin_step = True
+        self.pin_edit.setFocus()
+
+    def submit_pin(self) -> None:
+        """Send the typed badge number and PIN, and forget them."""
+        badge, pin = self.badge_edit.text().strip(), self.pin_edit.text()
+        self.badge_edit.clear()
+        self.pin_edit.clear()
+        self._pin_step = False
+        if badge and pin:
+            self.pin.emit(badge, pin)
+        self.badge_edit.setFocus()
+
+    def _build_confirm(self) -> None:
+        page = self.pages["confirm"]
+        self.confirm_button = touch_button(_t("Confirm"))
+        self.confirm_button.clicked.connect(self._confirmed)
+        back = touch_button(_t("Keep packing"), "Esc")
+        back.clicked.connect(self.dismissed.emit)
+        self._button_row(page, self.confirm_button, back)
+
+    def ask_confirm(self, name: str, key: str, title: str, effect: str) -> None:
+        """Ask for a second press of `key` before action `name` goes ahead."""
+        page = self.pages["confirm"]
+        page.title.setText(title)
+        page.text.setText(_t("{effect}\nPress {key} again or touch Confirm.").format(
+            effect=effect, key=key))
+        self.confirm_button.setText(f"{key}\n{_t('Confirm')}")
+        self.show_page("confirm")
+        self.confirming = name
+
+    def _confirmed(self) -> None:
+        name, self.confirming = self.confirming, ""
+        if name:
+            self.action.emit("confirmed:" + name)
+
+
+def page_label(panel: ContextPanel, name: str) -> tuple[QLabel, QLabel]:
+    """Return a page's title and text labels (for the screen's tests and screenshots)."""
+    page = panel.pages[name]
+    return page.title, page.text
