@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from station.cli_common import _config, config_option
+from station.cli_doctor import doctor
 from station.cli_printing import (
     print_reprint,
     print_test_insert,
@@ -315,6 +316,7 @@ def config_check(config_path: Path | None) -> None:
 for _command in (print_test_label, print_test_insert, print_reprint):
     print_group.add_command(_command)
 main.add_command(shipments)
+main.add_command(doctor)
 main.add_command(sync_group)
 main.add_command(backend_group)
 main.add_command(returns_group)

@@ -17,8 +17,19 @@ from PySide6.QtWidgets import QGridLayout, QPushButton, QWidget
 from station.domain.commands import Command
 from station.ui.widgets import touch_button
 
-ORDER = frozenset({"scanning", "await_lot", "await_serial", "weighing", "weight_rejected",
-                   "await_reason", "await_label"})
+translate = QCoreApplication.translate  # the name Qt's lupdate looks for
+
+ORDER = frozenset(
+    {
+        "scanning",
+        "await_lot",
+        "await_serial",
+        "weighing",
+        "weight_rejected",
+        "await_reason",
+        "await_label",
+    }
+)
 ANY = frozenset({"logged_out", "idle"}) | ORDER
 
 
@@ -41,8 +52,12 @@ ACTIONS: tuple[Action, ...] = (
     Action("cancel", "F6", Command.CANCEL.value, ORDER, confirm=True),
     Action("reprint", "F7", Command.REPRINT.value, frozenset({"await_label"})),
     Action("pin", "F8", "", frozenset({"logged_out", "weight_rejected"})),
-    Action("back", "F9", Command.BACK.value,
-           frozenset({"await_lot", "await_serial", "await_reason", "weighing"})),
+    Action(
+        "back",
+        "F9",
+        Command.BACK.value,
+        frozenset({"await_lot", "await_serial", "await_reason", "weighing"}),
+    ),
     Action("logout", "F10", Command.LOGOUT.value, frozenset({"idle"})),
     Action("preview", "F11", "", ANY),
     Action("supervisor", "F12", "", ANY),
@@ -52,16 +67,23 @@ BY_NAME = {a.name: a for a in ACTIONS}
 
 def action_text(name: str, phase: str = "") -> str:
     """Return an action's button text in the screen's language."""
-    def t(text: str) -> str:
-        return QCoreApplication.translate("Actions", text)
-
     if name == "pin":
-        return t("Log in with PIN") if phase == "logged_out" else t("Override with PIN")
+        return (
+            translate("Actions", "Log in with PIN")
+            if phase == "logged_out"
+            else translate("Actions", "Override with PIN")
+        )
     texts = {
-        "new_box": t("New box"), "reweigh": t("Re-weigh"), "short": t("Short pick"),
-        "damaged": t("Damaged"), "cancel": t("Cancel pack"), "reprint": t("Reprint labels"),
-        "back": t("Back"), "logout": t("Log out"), "preview": t("Last labels"),
-        "supervisor": t("Supervisor"),
+        "new_box": translate("Actions", "New box"),
+        "reweigh": translate("Actions", "Re-weigh"),
+        "short": translate("Actions", "Short pick"),
+        "damaged": translate("Actions", "Damaged"),
+        "cancel": translate("Actions", "Cancel pack"),
+        "reprint": translate("Actions", "Reprint labels"),
+        "back": translate("Actions", "Back"),
+        "logout": translate("Actions", "Log out"),
+        "preview": translate("Actions", "Last labels"),
+        "supervisor": translate("Actions", "Supervisor"),
     }
     return texts[name]
 

@@ -13,21 +13,33 @@ from PySide6.QtCore import (
     Qt,
 )
 
+translate = QCoreApplication.translate  # the name Qt's lupdate looks for
+
 _Index = QModelIndex | QPersistentModelIndex
-_BOX_EVENTS = frozenset({"box.opened", "box.selected", "box.reopened", "weight.requested",
-                         "weight.accepted", "weight.rejected", "override.applied",
-                         "label.created", "label.confirmed"})
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Boxes", text)
+_BOX_EVENTS = frozenset(
+    {
+        "box.opened",
+        "box.selected",
+        "box.reopened",
+        "weight.requested",
+        "weight.accepted",
+        "weight.rejected",
+        "override.applied",
+        "label.created",
+        "label.confirmed",
+    }
+)
 
 
 def status_words(status: str) -> str:
     """Return a box status in words."""
-    words = {"open": _t("packing"), "weighing": _t("on the scale"),
-             "accepted": _t("weight OK"), "rejected": _t("weight wrong"),
-             "overridden": _t("overridden")}
+    words = {
+        "open": translate("Boxes", "packing"),
+        "weighing": translate("Boxes", "on the scale"),
+        "accepted": translate("Boxes", "weight OK"),
+        "rejected": translate("Boxes", "weight wrong"),
+        "overridden": translate("Boxes", "overridden"),
+    }
     return words.get(status, status)
 
 
@@ -53,7 +65,13 @@ class BoxesModel(QAbstractTableModel):
         self._packed: dict[str, int] = {}
 
     def _headers(self) -> tuple[str, ...]:
-        return (_t("Box"), _t("Type"), _t("Items"), _t("Status"), _t("Label"))
+        return (
+            translate("Boxes", "Box"),
+            translate("Boxes", "Type"),
+            translate("Boxes", "Items"),
+            translate("Boxes", "Status"),
+            translate("Boxes", "Label"),
+        )
 
     # ------------------------------------------------------------ Qt model API
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -71,18 +89,24 @@ class BoxesModel(QAbstractTableModel):
             if box.weight_g is not None:
                 status = f"{status} ({box.weight_g:.0f} g)"
             label = box.tracking + (" ✓" if box.label_ok else "")
-            return (str(box.index), box.box_type or "-", str(box.units), status,
-                    label)[index.column()]
+            return (str(box.index), box.box_type or "-", str(box.units), status, label)[
+                index.column()
+            ]
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (0, 2):
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
 
     def headerData(
-        self, section: int, orientation: Qt.Orientation,
+        self,
+        section: int,
+        orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < 5):
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < 5
+        ):
             return self._headers()[section]
         return None
 
@@ -118,10 +142,13 @@ class BoxesModel(QAbstractTableModel):
         if name == "order.opened":
             self._reset([Box(1)], {ln["line_id"]: 0 for ln in event.get("lines") or ()})
         elif name == "station.ready":
-            boxes = [Box(p["index"], units=p.get("units", 0), status=p.get("status", "open"))
-                     for p in event.get("packages") or ()]
-            self._reset(boxes, {ln["line_id"]: ln.get("packed", 0)
-                                for ln in event.get("lines") or ()})
+            boxes = [
+                Box(p["index"], units=p.get("units", 0), status=p.get("status", "open"))
+                for p in event.get("packages") or ()
+            ]
+            self._reset(
+                boxes, {ln["line_id"]: ln.get("packed", 0) for ln in event.get("lines") or ()}
+            )
         elif name in ("order.packed", "order.exception"):
             self._reset([], {})
         elif name == "scan.accepted" and event.get("line_id") and self._boxes:
@@ -137,8 +164,11 @@ class BoxesModel(QAbstractTableModel):
             self._apply_box_event(name or "", event)
 
     def _apply_box_event(self, name: str, e: dict[str, Any]) -> None:
-        if name not in _BOX_EVENTS or "package" not in e or (
-                not self._boxes and name != "box.opened"):
+        if (
+            name not in _BOX_EVENTS
+            or "package" not in e
+            or (not self._boxes and name != "box.opened")
+        ):
             return
         box = self._box(int(e["package"]))
         if name == "box.selected":
@@ -146,8 +176,11 @@ class BoxesModel(QAbstractTableModel):
         elif name == "weight.requested":
             box.status, box.weight_g = "weighing", None
         elif name in ("weight.accepted", "weight.rejected", "override.applied"):
-            box.status = {"weight.accepted": "accepted", "weight.rejected": "rejected",
-                          "override.applied": "overridden"}[name]
+            box.status = {
+                "weight.accepted": "accepted",
+                "weight.rejected": "rejected",
+                "override.applied": "overridden",
+            }[name]
             box.weight_g = e.get("weight_g")
         elif name == "box.reopened":
             box.status, box.weight_g = "open", None

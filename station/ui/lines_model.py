@@ -16,6 +16,8 @@ from PySide6.QtGui import QColor
 
 from station.ui.images import ImageCache
 
+translate = QCoreApplication.translate  # the name Qt's lupdate looks for
+
 COLUMNS = 4
 _Index = QModelIndex | QPersistentModelIndex
 # Row backgrounds: the line the last scan touched (green or red), finished lines grey.
@@ -24,10 +26,12 @@ _LAST_OK, _LAST_BAD, _DONE = QColor("#c8f0cf"), QColor("#ffd0d6"), QColor("#e6e6
 
 def headers() -> tuple[str, ...]:
     """Return the column titles in the screen's language."""
-    def t(text: str) -> str:
-        return QCoreApplication.translate("Lines", text)
-
-    return (t("SKU"), t("Item"), t("Scanned"), t("Lot / serial"))
+    return (
+        translate("Lines", "SKU"),
+        translate("Lines", "Item"),
+        translate("Lines", "Scanned"),
+        translate("Lines", "Lot / serial"),
+    )
 
 
 @dataclass
@@ -72,8 +76,9 @@ class LinesModel(QAbstractTableModel):
         line = self._lines[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (line.sku, line.title, f"{line.packed} / {line.qty}",
-                    ", ".join(line.captured))[col]
+            return (line.sku, line.title, f"{line.packed} / {line.qty}", ", ".join(line.captured))[
+                col
+            ]
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.DecorationRole and col == 0 and self.images is not None:
@@ -84,17 +89,21 @@ class LinesModel(QAbstractTableModel):
             return _DONE if line.complete else None
         if role == Qt.ItemDataRole.ToolTipRole:
             if line.complete:
-                return QCoreApplication.translate("Lines", "complete")
-            return QCoreApplication.translate("Lines", "{n} to scan").format(
-                n=line.qty - line.packed)
+                return translate("Lines", "complete")
+            return translate("Lines", "{n} to scan").format(n=line.qty - line.packed)
         return None
 
     def headerData(
-        self, section: int, orientation: Qt.Orientation,
+        self,
+        section: int,
+        orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < COLUMNS):
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < COLUMNS
+        ):
             return headers()[section]
         return None
 
@@ -109,9 +118,14 @@ class LinesModel(QAbstractTableModel):
         self.beginResetModel()
         self.last = None
         self._lines = [
-            Line(str(ln["line_id"]), str(ln.get("sku", "")), int(ln.get("qty", 0)),
-                 int(ln.get("packed", 0)), str(ln.get("title", "")),
-                 image_url=str(ln.get("image_url", "")))
+            Line(
+                str(ln["line_id"]),
+                str(ln.get("sku", "")),
+                int(ln.get("qty", 0)),
+                int(ln.get("packed", 0)),
+                str(ln.get("title", "")),
+                image_url=str(ln.get("image_url", "")),
+            )
             for ln in lines
         ]
         self.endResetModel()
@@ -120,8 +134,13 @@ class LinesModel(QAbstractTableModel):
         """Show no order."""
         self.set_lines([])
 
-    def update_line(self, line_id: str, packed: int | None = None, qty: int | None = None,
-                    captured: str | None = None) -> bool:
+    def update_line(
+        self,
+        line_id: str,
+        packed: int | None = None,
+        qty: int | None = None,
+        captured: str | None = None,
+    ) -> bool:
         """Update one line's count or add a captured lot/serial; return whether it exists."""
         for row, line in enumerate(self._lines):
             if line.line_id == line_id:

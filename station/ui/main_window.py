@@ -43,6 +43,8 @@ from station.ui.widgets import (
     paint,
 )
 
+translate = QCoreApplication.translate  # the name Qt's lupdate looks for
+
 __all__ = ["COLOURS", "LIGHT_COLOURS", "MainWindow", "StationInput"]
 
 
@@ -52,10 +54,6 @@ class StationInput(Protocol):
     def feed_scan(self, data: bytes) -> None: ...
 
     def feed_pin(self, badge_id: str, pin: str) -> None: ...
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
 
 
 def _table(model, points: int, row_height: int) -> QTableView:
@@ -78,8 +76,12 @@ class MainWindow(QMainWindow):
     """Show the packing screen for the events arriving through `bridge`."""
 
     def __init__(
-        self, bridge: EventBridge, model: LinesModel | None = None, *,
-        station: StationInput | None = None, sounds: Any = None,
+        self,
+        bridge: EventBridge,
+        model: LinesModel | None = None,
+        *,
+        station: StationInput | None = None,
+        sounds: Any = None,
         open_supervisor: Callable[[], None] | None = None,
         preview: QWidget | None = None,
     ) -> None:
@@ -121,13 +123,13 @@ class MainWindow(QMainWindow):
 
         self.prompt_label = big_label(40, bold=True, wrap=True)
         self.prompt_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.prompt_label.setMinimumHeight(120)
+        self.prompt_label.setMinimumHeight(96)
         self.prompt_label.setStyleSheet("color: #000000; background-color: #ffffff; padding: 8px;")
         layout.addWidget(self.prompt_label)
 
         self.band = big_label(28, bold=True, wrap=True)
         self.band.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.band.setMinimumHeight(96)
+        self.band.setMinimumHeight(84)
         # Touching the band acknowledges a rejection (stops a repeating alarm).
         self.band.mousePressEvent = lambda _e: self.acknowledge()
         layout.addWidget(self.band)
@@ -148,11 +150,12 @@ class MainWindow(QMainWindow):
         self.context.pin.connect(self._send_pin)
         self.context.action.connect(self._on_context_action)
         self.context.dismissed.connect(self.dismiss)
+        self.context.currentChanged.connect(lambda _i: self._layout_side())
         side.addWidget(self.context, 1)
+        self.preview_open = False
         if self.preview is not None:
             self.preview.setVisible(False)
             side.addWidget(self.preview, 1)
-        side.addStretch(0)
         middle.addLayout(side, 2)
         layout.addLayout(middle, 1)
 
@@ -169,8 +172,9 @@ class MainWindow(QMainWindow):
         layout.addLayout(lights)
         if self.sounds is not None:
             ok = bool(getattr(self.sounds, "audio_available", True))
-            self.lights["sound"].set_state("connected" if ok else "error",
-                                           "" if ok else str(getattr(self.sounds, "why", "")))
+            self.lights["sound"].set_state(
+                "connected" if ok else "error", "" if ok else str(getattr(self.sounds, "why", ""))
+            )
 
         escape = QShortcut(QKeySequence("Esc"), self)
         escape.activated.connect(self.dismiss)
@@ -181,13 +185,14 @@ class MainWindow(QMainWindow):
             shortcut.activated.connect(self.acknowledge)
             self._ack_keys.append(shortcut)
         # The PIN fields need Enter themselves.
-        self.context.currentChanged.connect(lambda _i: [
-            k.setEnabled(self.context.page != "pin") for k in self._ack_keys])
+        self.context.currentChanged.connect(
+            lambda _i: [k.setEnabled(self.context.page != "pin") for k in self._ack_keys]
+        )
 
         self.setCentralWidget(root)
         self._show_header()
-        self.set_band("idle", _t("Waiting for the station"))
-        self.prompt_label.setText(_t("Starting..."))
+        self.set_band("idle", translate("MainWindow", "Waiting for the station"))
+        self.prompt_label.setText(translate("MainWindow", "Starting..."))
 
     # ------------------------------------------------------------ packer actions
     def _send_command(self, code: str) -> None:
@@ -212,20 +217,29 @@ class MainWindow(QMainWindow):
         elif name == "pin":
             self.context.show_page("pin")
         elif name == "preview" and self.preview is not None:
-            self.preview.setVisible(not self.preview.isVisible())
-            if self.preview.isVisible() and hasattr(self.preview, "request"):
-                self.preview.request(None)
+            self.preview_open = not self.preview_open
+            if self.preview_open:
+                self.context.show_page("none")
+                self._refresh_preview()
+            self._layout_side()
         elif name == "supervisor" and self.open_supervisor is not None:
             self.open_supervisor()
 
     @staticmethod
     def _confirm_texts(name: str) -> tuple[str, str]:
         return {
-            "short": (_t("Short pick?"), _t("The order goes on hold: an item is missing.")),
-            "damaged": (_t("Damaged item?"),
-                        _t("The order goes on hold: an item is damaged.")),
-            "cancel": (_t("Cancel this pack?"),
-                       _t("The items go back; the order can be packed again.")),
+            "short": (
+                translate("MainWindow", "Short pick?"),
+                translate("MainWindow", "The order goes on hold: an item is missing."),
+            ),
+            "damaged": (
+                translate("MainWindow", "Damaged item?"),
+                translate("MainWindow", "The order goes on hold: an item is damaged."),
+            ),
+            "cancel": (
+                translate("MainWindow", "Cancel this pack?"),
+                translate("MainWindow", "The items go back; the order can be packed again."),
+            ),
         }[name]
 
     def _on_context_action(self, name: str) -> None:
@@ -234,6 +248,21 @@ class MainWindow(QMainWindow):
             self.on_action(self.context.confirming)
         else:
             self.actions.trigger(name)
+
+    def _refresh_preview(self) -> None:
+        if self.preview is not None and getattr(self.preview, "ready", False):
+            self.preview.request(None)
+
+    def _layout_side(self) -> None:
+        """Give the right column to what matters now: a problem, else the preview or boxes."""
+        page = self.context.page
+        if page != "none":
+            self.preview_open = False
+        preview = self.preview_open and self.preview is not None
+        self.gauge.setVisible(page != "pin" and not preview)
+        self.boxes_table.setVisible(page == "none" and not preview)
+        if self.preview is not None:
+            self.preview.setVisible(preview)
 
     def acknowledge(self) -> None:
         """Take note of the last problem: stop a repeating alarm, close an item problem."""
@@ -260,15 +289,23 @@ class MainWindow(QMainWindow):
         if order:
             self._order = order
         number, customer, carrier = self._order
-        self.packer_label.setText(_t("Packer: {packer}     Station: {station}").format(
-            packer=self._packer or "-", station=self._station or "-"))
+        self.packer_label.setText(
+            translate("MainWindow", "Packer: {packer}     Station: {station}").format(
+                packer=self._packer or "-", station=self._station or "-"
+            )
+        )
         if not number:
-            self.order_label.setText(_t("No order"))
+            self.order_label.setText(translate("MainWindow", "No order"))
         elif customer:
-            self.order_label.setText(_t("Order {number}  ·  {customer}").format(
-                number=number, customer=customer))
+            self.order_label.setText(
+                translate("MainWindow", "Order {number}  ·  {customer}").format(
+                    number=number, customer=customer
+                )
+            )
         else:
-            self.order_label.setText(_t("Order {number}").format(number=number))
+            self.order_label.setText(
+                translate("MainWindow", "Order {number}").format(number=number)
+            )
         self.carrier_label.setText(carrier)
 
     def _show_weight(self, event: dict[str, Any] | None) -> None:
@@ -278,10 +315,12 @@ class MainWindow(QMainWindow):
     def _set_phase(self, phase: str) -> None:
         self.phase = phase
         self.actions.set_phase(phase)
-        stays = {"weight_problem": phase == "weight_rejected",
-                 "reasons": phase == "await_reason",
-                 "pin": phase in ("logged_out", "weight_rejected"),
-                 "confirm": phase not in ("logged_out", "idle")}
+        stays = {
+            "weight_problem": phase == "weight_rejected",
+            "reasons": phase == "await_reason",
+            "pin": phase in ("logged_out", "weight_rejected"),
+            "confirm": phase not in ("logged_out", "idle"),
+        }
         if not stays.get(self.context.page, True):
             self.context.show_page("none")
 
@@ -304,9 +343,10 @@ class MainWindow(QMainWindow):
 
     def _on_station_ready(self, e: dict[str, Any]) -> None:
         self._packer = e.get("packer") or ""
-        self._show_header(e.get("order_number", ""), e.get("customer_first_name", ""),
-                          self._carrier(e))
-        self.set_band("idle", _t("Station ready"))
+        self._show_header(
+            e.get("order_number", ""), e.get("customer_first_name", ""), self._carrier(e)
+        )
+        self.set_band("idle", translate("MainWindow", "Station ready"))
 
     def _on_packer_logged_in(self, e: dict[str, Any]) -> None:
         self._packer = f"{e.get('name') or e['badge_id']} ({e['badge_id']})"
@@ -317,16 +357,21 @@ class MainWindow(QMainWindow):
         self._show_header()
 
     def _on_order_opened(self, e: dict[str, Any]) -> None:
+        self.preview_open = False
+        self._layout_side()
         self._show_weight(None)
-        self._show_header(e.get("order_number", ""), e.get("customer_first_name", ""),
-                          self._carrier(e))
+        self._show_header(
+            e.get("order_number", ""), e.get("customer_first_name", ""), self._carrier(e)
+        )
 
     @staticmethod
     def _carrier(e: dict[str, Any]) -> str:
         return " ".join(p for p in (e.get("carrier", ""), e.get("service", "")) if p)
 
     def _on_scan_accepted(self, e: dict[str, Any]) -> None:
-        self.set_band("accepted", _t("OK  {message}").format(message=event_message(e)))
+        self.set_band(
+            "accepted", translate("MainWindow", "OK  {message}").format(message=event_message(e))
+        )
         if self.context.page == "item_problem":
             self.context.show_page("none")
         if e.get("phase") == "await_reason":
@@ -334,51 +379,100 @@ class MainWindow(QMainWindow):
 
     def _on_scan_rejected(self, e: dict[str, Any]) -> None:
         why = reason_text(e)
-        self.set_band("rejected", _t("STOP  {reason}").format(reason=why))
+        self.set_band("rejected", translate("MainWindow", "STOP  {reason}").format(reason=why))
         if e.get("reason") in ITEM_PROBLEMS:
             self.context.show_item_problem(why)
 
     def _on_weight_requested(self, e: dict[str, Any]) -> None:
         self._show_weight(e)
-        self.set_band("waiting", _t("WEIGH  Put box {n} on the scale: {grams} g expected")
-                      .format(n=e.get("package", 1), grams=f"{e['expected_g']:.0f}"))
+        self.set_band(
+            "waiting",
+            translate("MainWindow", "WEIGH  Put box {n} on the scale: {grams} g expected").format(
+                n=e.get("package", 1), grams=f"{e['expected_g']:.0f}"
+            ),
+        )
 
     def _on_weight_accepted(self, e: dict[str, Any]) -> None:
-        self.set_band("accepted", _t("OK  Weight {grams} g").format(grams=f"{e['weight_g']:.0f}"))
+        self.set_band(
+            "accepted",
+            translate("MainWindow", "OK  Weight {grams} g").format(grams=f"{e['weight_g']:.0f}"),
+        )
 
     def _on_weight_rejected(self, e: dict[str, Any]) -> None:
-        self.set_band("rejected", _t("STOP  Weight {grams} g, expected {expected} ± {allow} g")
-                      .format(grams=f"{e['weight_g']:.0f}", expected=f"{e['expected_g']:.0f}",
-                              allow=f"{e['allowance_g']:.0f}"))
+        self.set_band(
+            "rejected",
+            translate(
+                "MainWindow", "STOP  Weight {grams} g, expected {expected} ± {allow} g"
+            ).format(
+                grams=f"{e['weight_g']:.0f}",
+                expected=f"{e['expected_g']:.0f}",
+                allow=f"{e['allowance_g']:.0f}",
+            ),
+        )
         self.context.show_weight_problem(e["weight_g"], e["expected_g"], e["allowance_g"])
 
     def _on_override_applied(self, e: dict[str, Any]) -> None:
         from station.ui.override import reason_words
 
-        self.set_band("accepted", _t("OVERRIDE  by {who}: {reason}").format(
-            who=e["supervisor"], reason=reason_words(str(e["reason"]))))
+        self.set_band(
+            "accepted",
+            translate("MainWindow", "OVERRIDE  by {who}: {reason}").format(
+                who=e["supervisor"], reason=reason_words(str(e["reason"]))
+            ),
+        )
 
     def _on_order_packed(self, e: dict[str, Any]) -> None:
+        if self.preview is not None:  # what went on this parcel, until the next order
+            self.preview_open = True
+            self._refresh_preview()
+            self._layout_side()
         self._show_weight(None)
         self._show_header("", "", "")
-        self.set_band("accepted", _t("PACKED  Order {number} is complete").format(
-            number=e.get("order_number", "")))
-        self.prompt_label.setText(_t("Take the parcel off and scan the next order"))
+        self.set_band(
+            "accepted",
+            translate("MainWindow", "PACKED  Order {number} is complete").format(
+                number=e.get("order_number", "")
+            ),
+        )
+        self.prompt_label.setText(
+            translate("MainWindow", "Take the parcel off and scan the next order")
+        )
 
     def _on_order_exception(self, e: dict[str, Any]) -> None:
         self._show_weight(None)
         self._show_header("", "", "")
-        self.set_band("waiting", _t("HOLD  Order {number}: {reason}").format(
-            number=e.get("order_number", ""), reason=reason_text({**e, "message": ""})))
+        self.set_band(
+            "waiting",
+            translate("MainWindow", "HOLD  Order {number}: {reason}").format(
+                number=e.get("order_number", ""), reason=reason_text({**e, "message": ""})
+            ),
+        )
 
     def _on_station_error(self, e: dict[str, Any]) -> None:
-        self.set_band("rejected", _t("ERROR  {message}").format(message=reason_text(e)))
+        self.set_band(
+            "rejected", translate("MainWindow", "ERROR  {message}").format(message=reason_text(e))
+        )
 
     def _on_print_waiting(self, e: dict[str, Any]) -> None:
-        self.set_band("waiting", _t("PRINT  The {kind} waits: {why}").format(
-            kind=e.get("kind", "job"), why=e.get("detail") or e.get("reason", "")))
+        self._on_print_printed(e)
+        self.set_band(
+            "waiting",
+            translate("MainWindow", "PRINT  The {kind} waits: {why}").format(
+                kind=e.get("kind", "job"), why=e.get("detail") or e.get("reason", "")
+            ),
+        )
+
+    def _on_print_printed(self, _e: dict[str, Any]) -> None:
+        if self.preview_open:
+            self._refresh_preview()
+
+    _on_print_held = _on_print_printed
 
     def _on_device_state(self, e: dict[str, Any]) -> None:
+        if self.preview is not None and hasattr(self.preview, "set_device_state"):
+            self.preview.set_device_state(
+                e.get("device", ""), e.get("state", ""), e.get("detail", "")
+            )
         light = self.lights.get(e.get("device", ""))
         if light is not None:
             light.set_state(e.get("state", "error"), e.get("detail", ""))

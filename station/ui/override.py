@@ -8,7 +8,7 @@ whole time, and a scan keeps working on every page: the station owns scanner inp
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -22,19 +22,18 @@ from PySide6.QtWidgets import (
 from station.domain.commands import OVERRIDE_REASONS
 from station.ui.widgets import big_label, touch_button
 
+translate = QCoreApplication.translate  # the name Qt's lupdate looks for
+
 PAGES = ("none", "item_problem", "weight_problem", "reasons", "pin", "confirm")
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Override", text)
 
 
 def reason_words(reason: str) -> str:
     """Return an override reason in words."""
     words = {
-        "scale_issue": _t("Scale issue"), "product_data_wrong": _t("Product data wrong"),
-        "packaging_variance": _t("Packaging variance"),
-        "contents_verified": _t("Contents checked by hand"),
+        "scale_issue": translate("Override", "Scale issue"),
+        "product_data_wrong": translate("Override", "Product data wrong"),
+        "packaging_variance": translate("Override", "Packaging variance"),
+        "contents_verified": translate("Override", "Contents checked by hand"),
     }
     return words.get(reason, reason.replace("_", " "))
 
@@ -79,6 +78,13 @@ class ContextPanel(QStackedWidget):
         self._build_confirm()
         self.show_page("none")
 
+    # Size to the page shown, not to the largest page (the PIN keypad is tall).
+    def sizeHint(self) -> QSize:
+        return self.currentWidget().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        return self.currentWidget().minimumSizeHint()
+
     @property
     def page(self) -> str:
         """Return the name of the page shown."""
@@ -94,6 +100,7 @@ class ContextPanel(QStackedWidget):
             self._pin_step = False
         self.setCurrentIndex(PAGES.index(name))
         self.setVisible(name != "none")
+        self.updateGeometry()
         for key, shortcut in self.reason_keys.items():
             shortcut.setEnabled(name == "reasons" and key in self.reason_buttons)
         if name == "pin":
@@ -109,46 +116,59 @@ class ContextPanel(QStackedWidget):
 
     def _build_item_problem(self) -> None:
         page = self.pages["item_problem"]
-        page.title.setText(_t("Put this item aside"))
-        ok = touch_button(_t("Done, continue"), "Enter")
+        page.title.setText(translate("Override", "Put this item aside"))
+        ok = touch_button(translate("Override", "Done, continue"), "Enter")
         ok.clicked.connect(self.dismissed.emit)
-        short = touch_button(_t("Short pick"), "F4")
+        short = touch_button(translate("Override", "Short pick"), "F4")
         short.clicked.connect(lambda: self.action.emit("short"))
-        damaged = touch_button(_t("Damaged"), "F5")
+        damaged = touch_button(translate("Override", "Damaged"), "F5")
         damaged.clicked.connect(lambda: self.action.emit("damaged"))
         self._button_row(page, ok, short, damaged)
 
     def show_item_problem(self, reason_text: str) -> None:
         """Ask the packer to keep a rejected item out of the parcel."""
         self.pages["item_problem"].text.setText(
-            _t("{reason}\nIt must not go in the parcel.").format(reason=reason_text))
+            translate("Override", "{reason}\nIt must not go in the parcel.").format(
+                reason=reason_text
+            )
+        )
         self.show_page("item_problem")
 
     def _build_weight_problem(self) -> None:
         page = self.pages["weight_problem"]
-        page.title.setText(_t("Weight out of tolerance"))
-        reweigh = touch_button(_t("Re-weigh"), "F3")
+        page.title.setText(translate("Override", "Weight out of tolerance"))
+        reweigh = touch_button(translate("Override", "Re-weigh"), "F3")
         reweigh.clicked.connect(lambda: self.action.emit("reweigh"))
-        pin = touch_button(_t("Override with PIN"), "F8")
+        pin = touch_button(translate("Override", "Override with PIN"), "F8")
         pin.clicked.connect(lambda: self.action.emit("pin"))
         self._button_row(page, reweigh, pin)
 
     def show_weight_problem(self, weight_g: float, expected_g: float, allowance_g: float) -> None:
         """Explain a rejected parcel weight and the ways on."""
         diff = weight_g - expected_g
-        side = _t("{grams} g too heavy") if diff > 0 else _t("{grams} g too light")
+        side = (
+            translate("Override", "{grams} g too heavy")
+            if diff > 0
+            else translate("Override", "{grams} g too light")
+        )
         self.pages["weight_problem"].text.setText(
-            _t("Measured {weight} g, expected {expected} g ± {allowance} g: {side}.\n"
-               "Check for a missing or extra item, the box, or something else on the scale. "
-               "Then re-weigh, or a supervisor scans the badge (or enters a PIN) to override.")
-            .format(weight=f"{weight_g:.0f}", expected=f"{expected_g:.0f}",
-                    allowance=f"{allowance_g:.0f}",
-                    side=side.format(grams=f"{abs(diff):.0f}")))
+            translate(
+                "Override",
+                "Measured {weight} g, expected {expected} g ± {allowance} g: {side}.\n"
+                "Check for a missing or extra item, the box, or something else on the scale. "
+                "Then re-weigh, or a supervisor scans the badge (or enters a PIN) to override.",
+            ).format(
+                weight=f"{weight_g:.0f}",
+                expected=f"{expected_g:.0f}",
+                allowance=f"{allowance_g:.0f}",
+                side=side.format(grams=f"{abs(diff):.0f}"),
+            )
+        )
         self.show_page("weight_problem")
 
     def _build_reasons(self) -> None:
         page = self.pages["reasons"]
-        page.title.setText(_t("Override: choose the reason"))
+        page.title.setText(translate("Override", "Override: choose the reason"))
         grid = QGridLayout()
         self.reason_buttons: dict[str, object] = {}
         self.reason_keys: dict[str, QShortcut] = {}
@@ -164,27 +184,35 @@ class ContextPanel(QStackedWidget):
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(lambda c=cmd.value: self.command.emit(c))
             self.reason_keys[key] = shortcut
-        page.box.addLayout(grid)
-        back = touch_button(_t("Back"), "F9")
+        back = touch_button(translate("Override", "Back"), "F9")
         back.clicked.connect(lambda: self.command.emit("CMD:BACK"))
-        self._button_row(page, back)
+        grid.addWidget(back, 0, 2, 2, 1)
+        page.box.addLayout(grid)
+        page.box.addStretch(1)
 
     def show_reasons(self, supervisor: str) -> None:
         """List the override reasons once a supervisor is identified."""
         self.pages["reasons"].text.setText(
-            _t("Supervisor {name}: touch a reason, press its key or scan a reason code.")
-            .format(name=supervisor))
+            translate(
+                "Override",
+                "Supervisor {name}: touch a reason, press its key or scan a reason code.",
+            ).format(name=supervisor)
+        )
         self.show_page("reasons")
 
     def _build_pin(self) -> None:
         page = self.pages["pin"]
-        page.title.setText(_t("Badge number and PIN"))
-        page.text.setText(_t("Type or touch the badge number, then the PIN. Scanning the "
-                             "badge works too."))
+        page.title.setText(translate("Override", "Badge number and PIN"))
+        page.text.setText(
+            translate(
+                "Override",
+                "Type or touch the badge number, then the PIN. Scanning the badge works too.",
+            )
+        )
         self.badge_edit = QLineEdit()
-        self.badge_edit.setPlaceholderText(_t("Badge number"))
+        self.badge_edit.setPlaceholderText(translate("Override", "Badge number"))
         self.pin_edit = QLineEdit()
-        self.pin_edit.setPlaceholderText(_t("PIN"))
+        self.pin_edit.setPlaceholderText(translate("Override", "PIN"))
         self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
         for edit in (self.badge_edit, self.pin_edit):
             font = edit.font()
@@ -196,15 +224,22 @@ class ContextPanel(QStackedWidget):
         self.badge_edit.returnPressed.connect(self._to_pin)
         self.pin_edit.returnPressed.connect(self.submit_pin)
         pad = QGridLayout()
-        for n, key in enumerate("123456789<0>"):
-            text = {"<": "⌫", ">": _t("OK")}.get(key, key)
-            button = touch_button(text, points=18)
+        for n, key in enumerate("1234567890"):
+            button = touch_button(key, points=18)
             button.clicked.connect(lambda _=False, k=key: self._pad(k))
-            pad.addWidget(button, n // 3, n % 3)
-        page.box.addLayout(pad)
-        cancel = touch_button(_t("Cancel"), "Esc")
+            pad.addWidget(button, n // 3, n % 3, 1, 3 if key == "0" else 1)
+        back = touch_button("⌫", points=18)
+        back.clicked.connect(lambda: self._pad("<"))
+        ok = touch_button(translate("Override", "OK"), "Enter", points=15)
+        ok.setObjectName("pin-ok")
+        ok.clicked.connect(lambda: self._pad(">"))
+        cancel = touch_button(translate("Override", "Cancel"), "Esc", points=15)
         cancel.clicked.connect(self.dismissed.emit)
-        self._button_row(page, cancel)
+        pad.addWidget(back, 0, 3)
+        pad.addWidget(ok, 1, 3, 2, 1)
+        pad.addWidget(cancel, 3, 3)
+        page.box.addLayout(pad)
+        page.box.addStretch(1)
 
     def _pad(self, key: str) -> None:
         # Keypad buttons never take focus; they type into the field the packer is at.
@@ -236,9 +271,9 @@ class ContextPanel(QStackedWidget):
 
     def _build_confirm(self) -> None:
         page = self.pages["confirm"]
-        self.confirm_button = touch_button(_t("Confirm"))
+        self.confirm_button = touch_button(translate("Override", "Confirm"))
         self.confirm_button.clicked.connect(self._confirmed)
-        back = touch_button(_t("Keep packing"), "Esc")
+        back = touch_button(translate("Override", "Keep packing"), "Esc")
         back.clicked.connect(self.dismissed.emit)
         self._button_row(page, self.confirm_button, back)
 
@@ -246,9 +281,12 @@ class ContextPanel(QStackedWidget):
         """Ask for a second press of `key` before action `name` goes ahead."""
         page = self.pages["confirm"]
         page.title.setText(title)
-        page.text.setText(_t("{effect}\nPress {key} again or touch Confirm.").format(
-            effect=effect, key=key))
-        self.confirm_button.setText(f"{key}\n{_t('Confirm')}")
+        page.text.setText(
+            translate("Override", "{effect}\nPress {key} again or touch Confirm.").format(
+                effect=effect, key=key
+            )
+        )
+        self.confirm_button.setText(f"{key}\n{translate('Override', 'Confirm')}")
         self.show_page("confirm")
         self.confirming = name
 

@@ -12,18 +12,17 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+translate = QCoreApplication.translate  # the name Qt's lupdate looks for
+
 CTX = "Texts"
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate(CTX, text)
 
 
 # Reason code -> source text (QT_TRANSLATE_NOOP marks it for lupdate; translated on use).
 REASONS: dict[str, str] = {
     "wrong_item": QT_TRANSLATE_NOOP("Texts", "Wrong item: {code} is not in this order."),
     "over_pick": QT_TRANSLATE_NOOP(
-        "Texts", "Too many: {sku} needs {qty}, {packed} already packed."),
+        "Texts", "Too many: {sku} needs {qty}, {packed} already packed."
+    ),
     "wrong_lot": QT_TRANSLATE_NOOP("Texts", "Wrong lot for {sku}."),
     "expired": QT_TRANSLATE_NOOP("Texts", "Expired: {sku} cannot ship."),
     "unknown_barcode": QT_TRANSLATE_NOOP("Texts", "Unknown barcode {code}."),
@@ -33,7 +32,8 @@ REASONS: dict[str, str] = {
     "order_already_packed": QT_TRANSLATE_NOOP("Texts", "This order is already packed."),
     "order_on_hold": QT_TRANSLATE_NOOP("Texts", "This order is on hold."),
     "order_in_progress": QT_TRANSLATE_NOOP(
-        "Texts", "This order is being packed at another station."),
+        "Texts", "This order is being packed at another station."
+    ),
     "order_open": QT_TRANSLATE_NOOP("Texts", "An order is open: finish or cancel it first."),
     "waiting_for_weight": QT_TRANSLATE_NOOP("Texts", "Put the parcel on the scale first."),
     "not_logged_in": QT_TRANSLATE_NOOP("Texts", "Scan your badge first."),
@@ -46,20 +46,26 @@ REASONS: dict[str, str] = {
     "empty_box": QT_TRANSLATE_NOOP("Texts", "This box is still empty."),
     "unreadable": QT_TRANSLATE_NOOP("Texts", "The barcode could not be read. Scan again."),
     "invalid_encoding": QT_TRANSLATE_NOOP(
-        "Texts", "The scanner sent bytes that are not text. Scan again."),
+        "Texts", "The scanner sent bytes that are not text. Scan again."
+    ),
     "line_too_long": QT_TRANSLATE_NOOP(
-        "Texts", "The scanner sent a line that is too long. Check its suffix."),
+        "Texts", "The scanner sent a line that is too long. Check its suffix."
+    ),
     "storage_error": QT_TRANSLATE_NOOP(
-        "Texts", "The scan could not be stored; nothing changed. Scan again."),
+        "Texts", "The scan could not be stored; nothing changed. Scan again."
+    ),
     "label_failed": QT_TRANSLATE_NOOP("Texts", "No shipping label could be made."),
     "label_mismatch": QT_TRANSLATE_NOOP("Texts", "That is not this parcel's shipping label."),
     "label_of_other_order": QT_TRANSLATE_NOOP(
-        "Texts", "Wrong label: it belongs to another order. Do not ship it."),
+        "Texts", "Wrong label: it belongs to another order. Do not ship it."
+    ),
     "pin_wrong": QT_TRANSLATE_NOOP("Texts", "Wrong badge number or PIN."),
     "pin_locked": QT_TRANSLATE_NOOP(
-        "Texts", "Too many wrong PINs: scan the badge, or wait a minute."),
+        "Texts", "Too many wrong PINs: scan the badge, or wait a minute."
+    ),
     "item_barcode_scanned": QT_TRANSLATE_NOOP(
-        "Texts", "That is the item barcode; scan the lot or serial number."),
+        "Texts", "That is the item barcode; scan the lot or serial number."
+    ),
     "invalid_lot": QT_TRANSLATE_NOOP("Texts", "That is not a lot number."),
     "invalid_serial": QT_TRANSLATE_NOOP("Texts", "That is not a serial number."),
     "unknown_box": QT_TRANSLATE_NOOP("Texts", "Unknown box type {code}."),
@@ -68,8 +74,9 @@ REASONS: dict[str, str] = {
     "cancelled": QT_TRANSLATE_NOOP("Texts", "cancelled; it can be packed again"),
 }
 # Rejections of an item in the packer's hand: it must be put aside, not in the parcel.
-ITEM_PROBLEMS = frozenset({"wrong_item", "over_pick", "wrong_lot", "expired",
-                           "unknown_barcode", "duplicate_serial"})
+ITEM_PROBLEMS = frozenset(
+    {"wrong_item", "over_pick", "wrong_lot", "expired", "unknown_barcode", "duplicate_serial"}
+)
 
 
 class _Fields(dict):
@@ -79,7 +86,7 @@ class _Fields(dict):
 
 def translated(source: str, fields: dict[str, Any], fallback: str) -> str:
     """Return `source` translated and filled in, or `fallback` when nothing is translated."""
-    text = _t(source)
+    text = translate("Texts", source)
     if text == source and fallback:
         return fallback
     return text.format_map(_Fields({k: v for k, v in fields.items() if v is not None}))
@@ -98,13 +105,17 @@ def reason_text(event: dict[str, Any]) -> str:
 def event_message(event: dict[str, Any]) -> str:
     """Return an accepted scan's message (English from the station, else a short word)."""
     message = str(event.get("message") or "")
-    if _t("OK") == "OK":
+    if translate("Texts", "OK") == "OK":
         return message
     kind = event.get("kind")
     if event.get("sku") and event.get("packed") is not None:
         return "{sku} {packed}/{qty}".format(**_Fields(event))
-    return {"badge": _t("Badge accepted."), "order": _t("Order opened."),
-            "label": _t("Label OK."), "command": _t("Done.")}.get(str(kind), message)
+    return {
+        "badge": translate("Texts", "Badge accepted."),
+        "order": translate("Texts", "Order opened."),
+        "label": translate("Texts", "Label OK."),
+        "command": translate("Texts", "Done."),
+    }.get(str(kind), message)
 
 
 def prompt_text(event: dict[str, Any]) -> str:

@@ -8,11 +8,9 @@ from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from station.ui.widgets import big_label
 
+translate = QCoreApplication.translate  # the name Qt's lupdate looks for
+
 GREEN, RED, AMBER, GREY = "#0b6e1f", "#b00020", "#f2a900", "#5a5a5a"
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Weight", text)
 
 
 def band_position(grams: float, low_g: float, high_g: float) -> str:
@@ -80,8 +78,13 @@ class WeightGauge(QFrame):
         self.position_label = big_label(16, bold=True, wrap=True)
         self.bar = GaugeBar()
         self.band_label = big_label(14, wrap=True)
-        for widget in (self.caption, self.live_label, self.position_label, self.bar,
-                       self.band_label):
+        for widget in (
+            self.caption,
+            self.live_label,
+            self.position_label,
+            self.bar,
+            self.band_label,
+        ):
             layout.addWidget(widget)
         self.set_expected(None)
         self.set_live(None)
@@ -90,14 +93,20 @@ class WeightGauge(QFrame):
         """Show a `weight.requested` band (None: no parcel is awaited)."""
         self.expected = event
         if event is None:
-            self.caption.setText(_t("Scale"))
+            self.caption.setText(translate("Weight", "Scale"))
             self.band_label.setText("")
             self.bar.band = None
         else:
-            self.caption.setText(_t("Box {n}: expected {grams} g").format(
-                n=event.get("package", 1), grams=f"{event['expected_g']:.0f}"))
-            self.band_label.setText(_t("Accepted from {low} g to {high} g").format(
-                low=f"{event['low_g']:.0f}", high=f"{event['high_g']:.0f}"))
+            self.caption.setText(
+                translate("Weight", "Box {n}: expected {grams} g").format(
+                    n=event.get("package", 1), grams=f"{event['expected_g']:.0f}"
+                )
+            )
+            self.band_label.setText(
+                translate("Weight", "Accepted from {low} g to {high} g").format(
+                    low=f"{event['low_g']:.0f}", high=f"{event['high_g']:.0f}"
+                )
+            )
             self.bar.band = (event["low_g"], event["expected_g"], event["high_g"])
         self._refresh()
 
@@ -110,23 +119,25 @@ class WeightGauge(QFrame):
         grams, event = self.grams, self.expected
         self.bar.grams = grams
         if grams is None:
-            self.live_label.setText(_t("no reading"))
+            self.live_label.setText(translate("Weight", "no reading"))
             self.position_label.setText("")
             self.bar.colour = GREY
         else:
-            self.live_label.setText(_t("{grams} g").format(grams=f"{grams:.0f}"))
-            words = "" if self.stable else _t("settling…")
+            self.live_label.setText(translate("Weight", "{grams} g").format(grams=f"{grams:.0f}"))
+            words = "" if self.stable else translate("Weight", "settling…")
             colour = GREY
             if event is not None:
                 where = band_position(grams, event["low_g"], event["high_g"])
                 colour = GREEN if where == "inside" else RED
                 words = {
-                    "inside": _t("in range"),
-                    "below": _t("{grams} g too light").format(
-                        grams=f"{event['low_g'] - grams:.0f}"),
-                    "above": _t("{grams} g too heavy").format(
-                        grams=f"{grams - event['high_g']:.0f}"),
-                }[where] + ("" if self.stable else " · " + _t("settling…"))
+                    "inside": translate("Weight", "in range"),
+                    "below": translate("Weight", "{grams} g too light").format(
+                        grams=f"{event['low_g'] - grams:.0f}"
+                    ),
+                    "above": translate("Weight", "{grams} g too heavy").format(
+                        grams=f"{grams - event['high_g']:.0f}"
+                    ),
+                }[where] + ("" if self.stable else " · " + translate("Weight", "settling…"))
                 if not self.stable:
                     colour = AMBER if where == "inside" else colour
             self.position_label.setText(words)

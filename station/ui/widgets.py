@@ -6,6 +6,8 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy
 
+translate = QCoreApplication.translate  # the name Qt's lupdate looks for
+
 # High-contrast pairs (background, text); the band and lights also say their state in words.
 COLOURS = {
     "accepted": ("#0b6e1f", "#ffffff"),
@@ -23,25 +25,29 @@ LIGHT_COLOURS = {
 DEVICES = ("scanner", "scale", "label_printer", "receipt_printer", "vlm", "backend")
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Devices", text)
-
-
 def device_name(device: str) -> str:
     """Return a device's name in the screen's language."""
     names = {
-        "scanner": _t("Scanner"), "scale": _t("Scale"), "label_printer": _t("Label printer"),
-        "receipt_printer": _t("Receipt printer"), "vlm": _t("VLM"), "backend": _t("Backend"),
-        "sound": _t("Sound"),
+        "scanner": translate("Devices", "Scanner"),
+        "scale": translate("Devices", "Scale"),
+        "label_printer": translate("Devices", "Label printer"),
+        "receipt_printer": translate("Devices", "Receipt printer"),
+        "vlm": translate("Devices", "VLM"),
+        "backend": translate("Devices", "Backend"),
+        "sound": translate("Devices", "Sound"),
     }
     return names.get(device, device)
 
 
 def state_words(state: str) -> str:
     """Return a device state in words."""
-    words = {"connected": _t("connected"), "not_ready": _t("not ready"),
-             "disconnected": _t("disconnected"), "error": _t("ERROR"),
-             "unknown": _t("not seen yet")}
+    words = {
+        "connected": translate("Devices", "connected"),
+        "not_ready": translate("Devices", "not ready"),
+        "disconnected": translate("Devices", "disconnected"),
+        "error": translate("Devices", "ERROR"),
+        "unknown": translate("Devices", "not seen yet"),
+    }
     return words.get(state, state)
 
 
@@ -102,8 +108,9 @@ class DeviceLight(QLabel):
         """Show a `device.state` state (`connected`, `not_ready`, `disconnected`, `error`)."""
         self.state = state if state in LIGHT_COLOURS else "error"
         self.detail = detail
-        text = QCoreApplication.translate("Devices", "{device}: {state}").format(
-            device=device_name(self.device), state=state_words(state))
+        text = translate("Devices", "{device}: {state}").format(
+            device=device_name(self.device), state=state_words(state)
+        )
         # A connected device's detail is its port: the tooltip has it, the light stays short.
         shown = detail if detail and (state != "connected" or self.device == "backend") else ""
         self.setText(f"{text}\n{shown}" if shown else text)

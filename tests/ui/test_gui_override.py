@@ -122,7 +122,7 @@ def test_wrong_item_weight_mismatch_pin_override_and_label(qtbot, rig):
     for digit in "1111":  # a wrong PIN first: refused, nothing changes
         qtbot.mouseClick(pads[digit], Qt.MouseButton.LeftButton)
     mark = len(seen)
-    qtbot.mouseClick(pads["OK"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(pads["Enter\nOK"], Qt.MouseButton.LeftButton)
     assert until(qtbot, seen, mark, "scan.rejected")["reason"] == "pin_wrong"
     assert window.band_state == "rejected"
     window.context.badge_edit.setText("S1")
@@ -130,7 +130,7 @@ def test_wrong_item_weight_mismatch_pin_override_and_label(qtbot, rig):
     for digit in "2468":
         qtbot.mouseClick(pads[digit], Qt.MouseButton.LeftButton)
     mark = len(seen)
-    qtbot.mouseClick(pads["OK"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(pads["Enter\nOK"], Qt.MouseButton.LeftButton)
     until(qtbot, seen, mark, "scan.accepted", phase="await_reason")
     qtbot.waitUntil(lambda: window.context.page == "reasons", timeout=3000)
     assert "Sam" in window.context.pages["reasons"].text.text()
