@@ -32,7 +32,7 @@ from station.ui.bridge import EventBridge
 from station.ui.images import ImageCache
 from station.ui.lines_model import LinesModel
 from station.ui.override import ContextPanel
-from station.ui.texts import ITEM_PROBLEMS, event_message, prompt_text, reason_text
+from station.ui.screen_events import ScreenEvents
 from station.ui.weight_gauge import WeightGauge
 from station.ui.widgets import (
     COLOURS,
@@ -72,7 +72,7 @@ def _table(model, points: int, row_height: int) -> QTableView:
     return table
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ScreenEvents, QMainWindow):
     """Show the packing screen for the events arriving through `bridge`."""
 
     def __init__(
@@ -323,159 +323,3 @@ class MainWindow(QMainWindow):
         }
         if not stays.get(self.context.page, True):
             self.context.show_page("none")
-
-    # ------------------------------------------------------------ events
-    def on_event(self, event: dict[str, Any]) -> None:
-        """Follow one station event (runs on the GUI thread)."""
-        name = event.get("event", "")
-        self._station = event.get("station_id", self._station)
-        self.model.apply_event(event)
-        self.boxes.apply_event(event)
-        if self.sounds is not None:
-            self.sounds.on_event(event)
-        if event.get("phase"):
-            self._set_phase(str(event["phase"]))
-        if event.get("phase") or event.get("prompt"):
-            self.prompt_label.setText(prompt_text(event))
-        handler = getattr(self, "_on_" + name.replace(".", "_"), None)
-        if handler is not None:
-            handler(event)
-
-    def _on_station_ready(self, e: dict[str, Any]) -> None:
-        self._packer = e.get("packer") or ""
-        self._show_header(
-            e.get("order_number", ""), e.get("customer_first_name", ""), self._carrier(e)
-        )
-        self.set_band("idle", translate("MainWindow", "Station ready"))
-
-    def _on_packer_logged_in(self, e: dict[str, Any]) -> None:
-        self._packer = f"{e.get('name') or e['badge_id']} ({e['badge_id']})"
-        self._show_header()
-
-    def _on_packer_logged_out(self, _e: dict[str, Any]) -> None:
-        self._packer = ""
-        self._show_header()
-
-    def _on_order_opened(self, e: dict[str, Any]) -> None:
-        self.preview_open = False
-        self._layout_side()
-        self._show_weight(None)
-        self._show_header(
-            e.get("order_number", ""), e.get("customer_first_name", ""), self._carrier(e)
-        )
-
-    @staticmethod
-    def _carrier(e: dict[str, Any]) -> str:
-        return " ".join(p for p in (e.get("carrier", ""), e.get("service", "")) if p)
-
-    def _on_scan_accepted(self, e: dict[str, Any]) -> None:
-        self.set_band(
-            "accepted", translate("MainWindow", "OK  {message}").format(message=event_message(e))
-        )
-        if self.context.page == "item_problem":
-            self.context.show_page("none")
-        if e.get("phase") == "await_reason":
-            self.context.show_reasons(str(e.get("supervisor_name", "")))
-
-    def _on_scan_rejected(self, e: dict[str, Any]) -> None:
-        why = reason_text(e)
-        self.set_band("rejected", translate("MainWindow", "STOP  {reason}").format(reason=why))
-        if e.get("reason") in ITEM_PROBLEMS:
-            self.context.show_item_problem(why)
-
-    def _on_weight_requested(self, e: dict[str, Any]) -> None:
-        self._show_weight(e)
-        self.set_band(
-            "waiting",
-            translate("MainWindow", "WEIGH  Put box {n} on the scale: {grams} g expected").format(
-                n=e.get("package", 1), grams=f"{e['expected_g']:.0f}"
-            ),
-        )
-
-    def _on_weight_accepted(self, e: dict[str, Any]) -> None:
-        self.set_band(
-            "accepted",
-            translate("MainWindow", "OK  Weight {grams} g").format(grams=f"{e['weight_g']:.0f}"),
-        )
-
-    def _on_weight_rejected(self, e: dict[str, Any]) -> None:
-        self.set_band(
-            "rejected",
-            translate(
-                "MainWindow", "STOP  Weight {grams} g, expected {expected} ± {allow} g"
-            ).format(
-                grams=f"{e['weight_g']:.0f}",
-                expected=f"{e['expected_g']:.0f}",
-                allow=f"{e['allowance_g']:.0f}",
-            ),
-        )
-        self.context.show_weight_problem(e["weight_g"], e["expected_g"], e["allowance_g"])
-
-    def _on_override_applied(self, e: dict[str, Any]) -> None:
-        from station.ui.override import reason_words
-
-        self.set_band(
-            "accepted",
-            translate("MainWindow", "OVERRIDE  by {who}: {reason}").format(
-                who=e["supervisor"], reason=reason_words(str(e["reason"]))
-            ),
-        )
-
-    def _on_order_packed(self, e: dict[str, Any]) -> None:
-        if self.preview is not None:  # what went on this parcel, until the next order
-            self.preview_open = True
-            self._refresh_preview()
-            self._layout_side()
-        self._show_weight(None)
-        self._show_header("", "", "")
-        self.set_band(
-            "accepted",
-            translate("MainWindow", "PACKED  Order {number} is complete").format(
-                number=e.get("order_number", "")
-            ),
-        )
-        self.prompt_label.setText(
-            translate("MainWindow", "Take the parcel off and scan the next order")
-        )
-
-    def _on_order_exception(self, e: dict[str, Any]) -> None:
-        self._show_weight(None)
-        self._show_header("", "", "")
-        self.set_band(
-            "waiting",
-            translate("MainWindow", "HOLD  Order {number}: {reason}").format(
-                number=e.get("order_number", ""), reason=reason_text({**e, "message": ""})
-            ),
-        )
-
-    def _on_station_error(self, e: dict[str, Any]) -> None:
-        self.set_band(
-            "rejected", translate("MainWindow", "ERROR  {message}").format(message=reason_text(e))
-        )
-
-    def _on_print_waiting(self, e: dict[str, Any]) -> None:
-        self._on_print_printed(e)
-        self.set_band(
-            "waiting",
-            translate("MainWindow", "PRINT  The {kind} waits: {why}").format(
-                kind=e.get("kind", "job"), why=e.get("detail") or e.get("reason", "")
-            ),
-        )
-
-    def _on_print_printed(self, _e: dict[str, Any]) -> None:
-        if self.preview_open:
-            self._refresh_preview()
-
-    _on_print_held = _on_print_printed
-
-    def _on_device_state(self, e: dict[str, Any]) -> None:
-        if self.preview is not None and hasattr(self.preview, "set_device_state"):
-            self.preview.set_device_state(
-                e.get("device", ""), e.get("state", ""), e.get("detail", "")
-            )
-        light = self.lights.get(e.get("device", ""))
-        if light is not None:
-            light.set_state(e.get("state", "error"), e.get("detail", ""))
-
-    def _on_scale_live(self, e: dict[str, Any]) -> None:
-        self.gauge.set_live(e.get("grams"), bool(e.get("stable")))
