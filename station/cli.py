@@ -179,7 +179,7 @@ def run(config_path: Path | None, headless: bool, events_path: str | None) -> No
     if not headless:
         from station.ui.app import run_gui
 
-        raise SystemExit(run_gui(config, events_path))
+        raise SystemExit(run_gui(config, events_path, config_path))
     raise SystemExit(run_headless(config, events_path))
 
 

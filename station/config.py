@@ -326,6 +326,26 @@ class BackendSection(_Section):
     )
 
 
+class SoundSection(_Section):
+    """Verdict sounds on the packing screen."""
+
+    enabled: bool = Field(True, description="Play a sound for each verdict.")
+    volume: int = Field(
+        80, description="Loudness, percent of full scale (0 to 100).", ge=0, le=100
+    )
+    repeat_reject_s: float = Field(
+        0.0,
+        description="Repeat the reject sound this often until the packer scans again or "
+        "acknowledges it, s. 0: play it once.",
+        ge=0,
+    )
+    folder: str = Field(
+        "",
+        description="Folder with sound overrides: `accept.wav`, `reject.wav`, `complete.wav`, "
+        "`attention.wav` (16-bit PCM). A file missing there plays the built-in one.",
+    )
+
+
 class StationConfig(_Section):
     """The whole station configuration file."""
 
@@ -338,6 +358,7 @@ class StationConfig(_Section):
     )
     edd: EddSection = Field(default_factory=EddSection, description="Delivery estimates.")
     backend: BackendSection = Field(default_factory=BackendSection, description="Backend.")
+    sound: SoundSection = Field(default_factory=SoundSection, description="Verdict sounds.")
 
     @model_validator(mode="after")
     def _edd_and_tracking(self) -> StationConfig:
@@ -445,4 +466,5 @@ def render_docs() -> str:
     section("edd", EddSection)
     section("edd.services", EddServiceSection)
     section("backend", BackendSection)
+    section("sound", SoundSection)
     return "\n".join(out).rstrip() + "\n"

@@ -114,6 +114,11 @@ class GuiStation:
         self.show({"event": "scale.live", "grams": None if weight is None else weight.grams,
                    "stable": bool(weight and weight.stable)})
 
+    @property
+    def sessions(self) -> Any:
+        """Return the station's session factory once the core is built (else None)."""
+        return self._core.sessions if self._built.is_set() and self._core else None
+
     def feed_pin(self, badge_id: str, pin: str) -> None:
         """Pass a badge number and PIN typed on the screen to the station (queued)."""
         if self._built.is_set() and self.station is not None:
@@ -138,25 +143,82 @@ class GuiStation:
         self._thread.join(timeout_s)
 
 
-def run_gui(config: StationConfig, events_path: str | None = None) -> int:
-    """Show the packing screen for a station until the window closes; return the exit code."""
+class Screen:
+    """The packing screen and its panels for one `GuiStation` (all built on the GUI thread).
+
+    Sounds, the print preview and the supervisor window (imports and reprints, device
+    setup) need the station's database; they get it when `station.ready` shows the core is
+    up, so nothing here waits for it.
+    """
+
+    def __init__(self, bridge: Any, station: GuiStation, config: StationConfig,
+                 config_path: str | Path | None = None) -> None:
+        from station.ui.main_window import MainWindow
+        from station.ui.preview import PrintPreview
+        from station.ui.sound import VerdictSounds
+
+        self.station, self.config, self.config_path = station, config, config_path
+        self.sounds = VerdictSounds(config.sound)
+        self.preview = PrintPreview()
+        self.supervisor: Any = None
+        self.window = MainWindow(bridge, station=station, sounds=self.sounds,
+                                 preview=self.preview, open_supervisor=self.open_supervisor)
+        bridge.event.connect(self._on_event)
+
+    def _on_event(self, event: dict[str, Any]) -> None:
+        if event.get("event") == "station.ready" and not self.preview.ready \
+                and self.station.sessions is not None:
+            from drivers.receipt_printer.profiles import get_profile
+            from station.ui.preview import PreviewLoader
+
+            p = self.config.printing
+            self.preview.set_loader(PreviewLoader(
+                self.station.sessions, self.config.station.id, label_dpi=p.label_dpi,
+                paper_width_dots=get_profile(p.insert_profile).width_px))
+
+    def open_supervisor(self) -> None:
+        """Show the supervisor window: imports and batch reprints, device setup."""
+        if self.station.sessions is None:
+            return  # the station is still starting; the key does nothing yet
+        if self.supervisor is None:
+            from station.ui.supervisor import SupervisorWindow
+
+            self.supervisor = SupervisorWindow(self.station.sessions, self.config,
+                                               self.config_path, parent=self.window)
+        self.supervisor.show()
+        self.supervisor.raise_()
+
+    def close(self) -> None:
+        """Stop the panels' worker threads."""
+        self.preview.shutdown()
+        if self.supervisor is not None:
+            self.supervisor.shutdown()
+
+
+def _application() -> Any:
     from PySide6.QtWidgets import QApplication
 
+    return QApplication.instance() or QApplication([])
+
+
+def run_gui(config: StationConfig, events_path: str | None = None,
+            config_path: str | Path | None = None) -> int:
+    """Show the packing screen for a station until the window closes; return the exit code."""
     from station.ui.bridge import EventBridge
-    from station.ui.main_window import MainWindow
     from station.ui.wedge import WedgeFilter
 
-    app = QApplication.instance() or QApplication([])
+    app = _application()
     bridge = EventBridge()
-    window = MainWindow(bridge)
     station = GuiStation(config, bridge.post, events_path)
+    screen = Screen(bridge, station, config, config_path)
     app.installEventFilter(WedgeFilter(station.feed_scan, parent=app))
     app.aboutToQuit.connect(station.stop)
-    window.showMaximized()
+    screen.window.showMaximized()
     station.start()
     try:
         return app.exec()
     finally:
+        screen.close()
         station.stop()
 
 
@@ -231,28 +293,26 @@ Badges: BADGE:1001 (packer), BADGE:9001 (supervisor). Close the window to stop."
 def run_gui_demo(folder: Path | None = None, *, base: StationConfig | None = None,
                  events_path: str | None = None) -> int:
     """Run the demo station (sample data, simulated devices) with the packing screen."""
-    from PySide6.QtWidgets import QApplication
-
     from station.ui.bridge import EventBridge
-    from station.ui.main_window import MainWindow
     from station.ui.wedge import WedgeFilter
 
     with DemoRig(folder, base) as rig:
-        app = QApplication.instance() or QApplication([])
+        app = _application()
         bridge = EventBridge()
-        window = MainWindow(bridge)
 
         def show(event: Event) -> None:
             rig.watch(event)
             bridge.post(event)
 
         station = GuiStation(rig.config, show, events_path)
+        screen = Screen(bridge, station, rig.config)
         app.installEventFilter(WedgeFilter(station.feed_scan, parent=app))
-        window.showMaximized()
+        screen.window.showMaximized()
         station.start()
         print(DEMO_HELP, flush=True)
         rig.read_terminal()
         try:
             return app.exec()
         finally:
+            screen.close()
             station.stop()

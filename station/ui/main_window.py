@@ -171,10 +171,8 @@ class MainWindow(ScreenEvents, QMainWindow):
             lights.setColumnStretch(col, 1)
         layout.addLayout(lights)
         if self.sounds is not None:
-            ok = bool(getattr(self.sounds, "audio_available", True))
-            self.lights["sound"].set_state(
-                "connected" if ok else "error", "" if ok else str(getattr(self.sounds, "why", ""))
-            )
+            self._show_sound()
+            self.sounds.audio_changed.connect(self._show_sound)
 
         escape = QShortcut(QKeySequence("Esc"), self)
         escape.activated.connect(self.dismiss)
@@ -193,6 +191,10 @@ class MainWindow(ScreenEvents, QMainWindow):
         self._show_header()
         self.set_band("idle", translate("MainWindow", "Waiting for the station"))
         self.prompt_label.setText(translate("MainWindow", "Starting..."))
+
+    def _show_sound(self) -> None:
+        problem = self.sounds.audio_problem
+        self.lights["sound"].set_state("error" if problem else "connected", problem)
 
     # ------------------------------------------------------------ packer actions
     def _send_command(self, code: str) -> None:

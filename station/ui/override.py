@@ -154,11 +154,9 @@ class ContextPanel(QStackedWidget):
         self.pages["weight_problem"].text.setText(
             translate(
                 "Override",
-                "Measured {weight} g, expected {expected} g ± {allowance} g: {side}.\n"
-                "Check for a missing or extra item, the box, or something else on the scale. "
-                "Then re-weigh, or a supervisor scans the badge (or enters a PIN) to override.",
+                "{side} (expected {expected} g ± {allowance} g).\n"
+                "Missing or extra item? Wrong box? Something else on the scale?",
             ).format(
-                weight=f"{weight_g:.0f}",
                 expected=f"{expected_g:.0f}",
                 allowance=f"{allowance_g:.0f}",
                 side=side.format(grams=f"{abs(diff):.0f}"),

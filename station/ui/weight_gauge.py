@@ -132,10 +132,10 @@ class WeightGauge(QFrame):
                 words = {
                     "inside": translate("Weight", "in range"),
                     "below": translate("Weight", "{grams} g too light").format(
-                        grams=f"{event['low_g'] - grams:.0f}"
+                        grams=f"{event['expected_g'] - grams:.0f}"
                     ),
                     "above": translate("Weight", "{grams} g too heavy").format(
-                        grams=f"{grams - event['high_g']:.0f}"
+                        grams=f"{grams - event['expected_g']:.0f}"
                     ),
                 }[where] + ("" if self.stable else " · " + translate("Weight", "settling…"))
                 if not self.stable:

@@ -143,9 +143,9 @@ def test_gauge_says_live_weight_against_the_band(qtbot):
     gauge.set_live(420.0, stable=True)
     assert gauge.live_label.text() == "420 g" and gauge.position_label.text() == ""
     gauge.set_expected({"package": 1, "expected_g": 700, "low_g": 650, "high_g": 750})
-    assert gauge.position_label.text() == "230 g too light"
+    assert gauge.position_label.text() == "280 g too light"
     gauge.set_live(780.0, stable=False)
-    assert gauge.position_label.text() == "30 g too heavy · settling…"
+    assert gauge.position_label.text() == "80 g too heavy · settling…"
     gauge.set_live(700.0, stable=True)
     assert gauge.position_label.text() == "in range" and gauge.bar.colour == "#0b6e1f"
     gauge.show()
