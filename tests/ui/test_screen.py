@@ -9,7 +9,7 @@ from drivers.sim.escpos import SimEscPosPrinter
 from drivers.sim.mtsics import SimMtSics
 from drivers.sim.scanner import SimScanner
 from drivers.sim.zpl import SimZplPrinter
-from station.config import StationConfig
+from station.config import load_config
 from station.data.db import make_engine, session_factory, upgrade
 from station.ui.app import GuiStation, Screen
 from station.ui.bridge import EventBridge
@@ -35,8 +35,6 @@ def screen(qtbot, tmp_path):
         f'[devices.receipt_printer]\nurl = "{receipt.url}"\nstatus_interval_s = 0.2\n'
         '[printing.ship_from]\nname = "Example Shop"\nstreet = "Lagerstr. 5"\n'
         'city = "Berlin"\npostal_code = "10115"\ncountry = "DE"\n', encoding="utf-8")
-    from station.config import load_config
-
     config = load_config(path)
     bridge = EventBridge()
     seen: list[dict] = []
