@@ -23,14 +23,48 @@ from station.cli_sync import backend_group, orders_pull, returns_group, sync_gro
 from station.config import StationConfig, render_docs
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+             invoke_without_command=True)
 @click.option("-v", "--verbose", is_flag=True, help="Log debug details to stderr.")
-def main(verbose: bool) -> None:
-    """packbench: scan-verified pick-and-pack station."""
+@click.pass_context
+def main(ctx: click.Context, verbose: bool) -> None:
+    """packbench: scan-verified pick-and-pack station.
+
+    Without a command, opens the packing screen for the station configured in
+    PACKBENCH_CONFIG (or `station.toml` in the user config folder).
+    """
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if ctx.invoked_subcommand is None:
+        path = default_config_path()
+        if path is None:
+            raise click.ClickException(
+                "no station configured: set PACKBENCH_CONFIG or create "
+                f"{user_config_file()} (or try `packbench demo`)")
+        ctx.invoke(run, config_path=path, headless=False, events_path=None)
+
+
+def user_config_file() -> Path:
+    """Return where the station's configuration lives by default."""
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("packbench", appauthor=False)) / "station.toml"
+
+
+def default_config_path() -> Path | None:
+    """Return PACKBENCH_CONFIG, else the user config file if it exists, else None."""
+    env = os.environ.get("PACKBENCH_CONFIG")
+    if env:
+        return Path(env)
+    path = user_config_file()
+    return path if path.exists() else None
+
+
+def has_display() -> bool:
+    """Tell whether a window can be shown (an X11 or Wayland display, or a Qt platform)."""
+    return any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
 
 
 # ---------------------------------------------------------------- database
@@ -218,19 +252,25 @@ def run_headless(config: StationConfig, events_path: str | None) -> int:
               help="Pack this many demo orders by itself, then exit.")
 @click.option("--events-jsonl", "events_path", default=None,
               help="Also write station events as JSON lines to PATH, or - for stdout.")
-@click.option("--gui", is_flag=True, help="Show the packing screen.")
+@click.option("--gui", is_flag=True, help="Show the packing screen (the default with a display).")
+@click.option("--console", is_flag=True, help="Run in this terminal, without the screen.")
 @config_option
-def demo(folder: Path | None, auto: int, events_path: str | None, gui: bool,
+def demo(folder: Path | None, auto: int, events_path: str | None, gui: bool, console: bool,
          config_path: Path | None) -> None:
     """Run a demo station on simulated devices with sample orders.
 
-    With --config, the file's settings (weight check, scanning, station id) apply; the demo
-    still uses its own database and simulated devices.
+    Opens the packing screen when there is a display (else, or with --console or --auto,
+    runs in the terminal). With --config, the file's settings (weight check, scanning,
+    station id, sound) apply; the demo still uses its own database and simulated devices.
     """
     from station.app.demo import run_demo
 
     base = _config(config_path) if config_path else None
-    if gui:
+    if gui and (console or auto):
+        raise click.UsageError("--gui cannot go with --console or --auto")
+    if not gui and not console and not auto and not has_display():
+        click.echo("No display: running the demo in this terminal (--console).", err=True)
+    elif gui or not (console or auto):
         from station.ui.app import run_gui_demo
 
         raise SystemExit(run_gui_demo(folder, base=base, events_path=events_path))

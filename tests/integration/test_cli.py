@@ -217,3 +217,23 @@ def test_backend_serve_runs_the_reference_backend(tmp_path):
             proc.wait()
         proc.stdin.close()
         proc.stdout.close()
+
+
+def test_packbench_alone_needs_a_configured_station(tmp_path, monkeypatch):
+    from station.cli import main
+
+    monkeypatch.delenv("PACKBENCH_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code != 0
+    assert "no station configured" in result.output and "packbench demo" in result.output
+    monkeypatch.setenv("PACKBENCH_CONFIG", str(tmp_path / "missing.toml"))
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code != 0 and "file not found" in result.output
+
+
+def test_demo_screen_and_console_choices(tmp_path):
+    from station.cli import main
+
+    result = CliRunner().invoke(main, ["demo", "--gui", "--auto", "1"])
+    assert result.exit_code == 2 and "--gui cannot go with" in result.output
