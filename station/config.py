@@ -47,6 +47,12 @@ class StationSection(_Section):
     auto_migrate: bool = Field(
         True, description="Apply pending database migrations when the station starts."
     )
+    language: str = Field(
+        "",
+        description="Language of the packing screen: `en`, `es`. Empty: the system's "
+        "language if the screen has it, else English.",
+        pattern=r"^([a-z]{2}(_[A-Z]{2})?)?$",
+    )
 
 
 # Wire protocols each device family speaks; the first is the default.

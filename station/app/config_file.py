@@ -35,7 +35,10 @@ from station.config import (
     load_config,
 )
 
-__all__ = ["DEVICE_KEYS", "save_device_settings"]
+__all__ = ["DEVICE_KEYS", "SETTINGS_SECTIONS", "save_device_settings", "save_settings"]
+
+# Top-level sections the screen's settings page may change.
+SETTINGS_SECTIONS = ("station", "sound")
 
 DEVICE_KEYS = tuple(DeviceSection.model_fields)
 _DEFAULTS = DeviceSection()
@@ -51,6 +54,47 @@ def save_device_settings(
     """
     path = Path(path)
     target = path.resolve() if path.is_symlink() else path
+    doc, text = _read(path, target)
+    _apply(path, doc, devices)
+    new_text = tomlkit.dumps(doc)
+    _validate(path, new_text)
+    if new_text != text:
+        _replace(target, new_text)
+    return load_config(path)
+
+
+def save_settings(
+    path: str | Path, sections: Mapping[str, Mapping[str, Any]]
+) -> StationConfig:
+    """Store top-level settings (`{"sound": {"volume": 60}}`) like `save_device_settings`."""
+    path = Path(path)
+    target = path.resolve() if path.is_symlink() else path
+    doc, text = _read(path, target)
+    for name, values in sections.items():
+        if name not in SETTINGS_SECTIONS:
+            raise ConfigError(f"{path}: {name!r} cannot be changed here")
+        model = StationConfig.model_fields[name].annotation
+        defaults = model()  # type: ignore[misc, operator]
+        unknown = sorted(set(values) - set(model.model_fields))  # type: ignore[union-attr]
+        if unknown:
+            raise ConfigError(f"{path}: {name}: unknown setting(s) {', '.join(unknown)}")
+        table = doc.get(name)
+        if table is None and any(v != getattr(defaults, k) for k, v in values.items()):
+            table = tomlkit.table()
+            doc[name] = table
+        if not isinstance(table, Mapping):
+            continue  # absent and all defaults, or not a table (validation reports that)
+        for key, value in values.items():
+            if key in table or value != getattr(defaults, key):
+                table[key] = value
+    new_text = tomlkit.dumps(doc)
+    _validate(path, new_text)
+    if new_text != text:
+        _replace(target, new_text)
+    return load_config(path)
+
+
+def _read(path: Path, target: Path) -> tuple[tomlkit.TOMLDocument, str]:
     try:
         text = target.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -58,15 +102,9 @@ def save_device_settings(
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     try:
-        doc = tomlkit.parse(text)
+        return tomlkit.parse(text), text
     except TOMLKitError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    _apply(path, doc, devices)
-    new_text = tomlkit.dumps(doc)
-    _validate(path, new_text)
-    if new_text != text:
-        _replace(target, new_text)
-    return load_config(path)
 
 
 def _apply(path: Path, doc: tomlkit.TOMLDocument, devices: Mapping[str, Mapping[str, Any]]) -> None:

@@ -184,7 +184,8 @@ class Screen:
             from station.ui.supervisor import SupervisorWindow
 
             self.supervisor = SupervisorWindow(self.station.sessions, self.config,
-                                               self.config_path, parent=self.window)
+                                               self.config_path, self.sounds,
+                                               parent=self.window)
         self.supervisor.show()
         self.supervisor.raise_()
 

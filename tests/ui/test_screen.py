@@ -83,15 +83,36 @@ def test_a_packed_order_shows_what_was_printed_and_sounds_complete(qtbot, screen
     assert not built.preview.isVisible() and window.boxes_table.isVisible()
 
 
-def test_f12_opens_the_supervisor_window_with_its_two_panels(qtbot, screen):
+def test_f12_opens_the_supervisor_window_with_its_panels(qtbot, screen):
     built, _, _ = screen
     qtbot.keyClick(built.window, Qt.Key.Key_F12)
     supervisor = built.supervisor
     assert supervisor is not None and supervisor.isVisible()
-    assert supervisor.tabs.count() == 2
+    assert supervisor.tabs.count() == 3
     assert supervisor.tabs.widget(0) is supervisor.tools
     assert supervisor.tabs.widget(1) is supervisor.setup
     assert not supervisor.setup.isWindow()
     supervisor.close()
     qtbot.keyClick(built.window, Qt.Key.Key_F12)
     assert built.supervisor is supervisor and supervisor.isVisible()  # the same, state kept
+
+
+def test_settings_change_the_volume_now_and_save_to_the_station_file(qtbot, screen, tmp_path):
+    built, _, _ = screen
+    qtbot.keyClick(built.window, Qt.Key.Key_F12)
+    supervisor = built.supervisor
+    settings = supervisor.settings
+    supervisor.tabs.setCurrentWidget(settings)
+    settings.volume.setValue(35)
+    assert built.sounds.volume == 35
+    assert built.sounds.effect("reject").volume() == pytest.approx(0.35, abs=1e-6)
+    settings.repeat.setValue(2.5)
+    settings.language.setCurrentIndex(settings.language.findData("es"))
+    with qtbot.waitSignal(settings.saved, timeout=5000) as saved:
+        qtbot.mouseClick(settings.save_button, Qt.MouseButton.LeftButton)
+    config = saved.args[0]
+    assert (config.sound.volume, config.sound.repeat_reject_s, config.station.language) == (
+        35, 2.5, "es")
+    text = (tmp_path / "station.toml").read_text(encoding="utf-8")
+    assert text.startswith("# this station") and "volume = 35" in text
+    assert "Saved in" in settings.result.text()

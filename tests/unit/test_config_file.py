@@ -139,3 +139,23 @@ def test_a_file_that_is_not_toml_is_left_alone(tmp_path):
 def test_the_relative_database_path_stays_relative(config_file):
     save_device_settings(config_file, {"scale": {"url": "/dev/ttyACM0"}})
     assert 'database = "sqlite:///station.db"' in config_file.read_text(encoding="utf-8")
+
+
+def test_settings_sections_keep_comments_and_skip_defaults(tmp_path):
+    from station.app.config_file import save_settings
+
+    path = tmp_path / "station.toml"
+    path.write_text('# our station\n[station]\nid = "st-9"  # by the door\n', encoding="utf-8")
+    config = save_settings(path, {"sound": {"volume": 55, "enabled": True},
+                                  "station": {"language": "es"}})
+    text = path.read_text(encoding="utf-8")
+    assert "# our station" in text and "# by the door" in text
+    assert config.sound.volume == 55 and config.station.language == "es"
+    assert "enabled" not in text  # a default is not written
+    with pytest.raises(ConfigError, match="volume"):
+        save_settings(path, {"sound": {"volume": 150}})
+    with pytest.raises(ConfigError, match="cannot be changed here"):
+        save_settings(path, {"devices": {}})
+    with pytest.raises(ConfigError, match="unknown setting"):
+        save_settings(path, {"sound": {"loudness": 3}})
+    assert path.read_text(encoding="utf-8") == text  # refused: untouched
