@@ -31,23 +31,24 @@ def child(folder: Path) -> int:
     from PySide6.QtWidgets import QApplication
 
     from station.app.demo import demo_config
-    from station.ui.app import GuiStation
+    from station.ui.app import GuiStation, Screen
     from station.ui.bridge import EventBridge
-    from station.ui.main_window import MainWindow
 
     app = QApplication([])
     bridge = EventBridge()
-    window = MainWindow(bridge)
     ready: list[bool] = []
     bridge.event.connect(lambda e: ready.append(True) if e["event"] == "station.ready" else None)
-    station = GuiStation(demo_config(folder), bridge.post)
-    window.show()
+    config = demo_config(folder)
+    station = GuiStation(config, bridge.post)
+    screen = Screen(bridge, station, config)  # the whole screen: sounds, preview, panels
+    screen.window.show()
     station.start()
     deadline = time.perf_counter() + 30
     while not ready and time.perf_counter() < deadline:
         app.processEvents()
         time.sleep(0.001)
     print("READY" if ready else "TIMEOUT", flush=True)
+    screen.close()
     station.stop()
     return 0 if ready else 1
 
