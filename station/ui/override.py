@@ -174,7 +174,7 @@ class ContextPanel(QStackedWidget):
             # Not bare digits: a scan starting with a digit would fire them before the
             # keyboard-wedge filter sees its first key.
             key = f"Ctrl+{n}"
-            button = touch_button(reason_words(reason), key)
+            button = touch_button(reason_words(reason), key, points=13)
             button.clicked.connect(lambda _=False, c=cmd.value: self.command.emit(c))
             grid.addWidget(button, (n - 1) // 2, (n - 1) % 2)
             self.reason_buttons[key] = button
