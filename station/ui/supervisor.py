@@ -54,5 +54,5 @@ class SupervisorWindow(QWidget):
 
     def shutdown(self) -> None:
         """Stop the panels' background work (the station is closing)."""
-        self.tools.close()
+        self.tools.work.shutdown(5.0)  # a cancelled import rolls back; wait for it
         self.setup.close()

@@ -3,7 +3,10 @@
 Every function reads and checks the whole file first and collects every problem with its line
 number; if there is any, it raises ImportFailed and writes nothing. Otherwise it writes in one
 transaction. `progress(n)` is called with the number of bytes of the file read so far (the
-last call gives the file size; writing follows). The formats are in docs/import-formats.md.
+last call gives the file size; writing follows). `report(done, total, phase)` follows every
+phase, "reading", "checking" and "writing", in chunks; an exception raised by it stops the
+import with nothing written (see `sync.importing.steps`). The formats are in
+docs/import-formats.md.
 """
 
 from sync.importing.boxes import import_box_types

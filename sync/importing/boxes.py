@@ -14,20 +14,30 @@ from sync.importing.issues import ImportResult, Issues
 from sync.importing.loading import first_lines, load
 from sync.importing.readers import Progress
 from sync.importing.records import BoxTypeRecord
+from sync.importing.steps import Report, Steps
 
 FIELDS = ("name", "tare_g", "length_mm", "width_mm", "height_mm")
 
 
 def import_box_types(
-    sessions: sessionmaker[Session], path: Path, *, progress: Progress | None = None
+    sessions: sessionmaker[Session], path: Path, *, progress: Progress | None = None,
+    report: Report | None = None,
 ) -> ImportResult:
-    """Import a box-types file (all or nothing); `progress(n)` gets bytes read so far."""
+    """Import a box-types file (all or nothing); `progress(n)` gets bytes read so far.
+
+    `report(done, total, phase)` follows the import through its phases (`sync.importing.steps`);
+    if it raises, nothing is imported.
+    """
     issues = Issues()
+    steps = Steps(report)
     parsed = load(path, BoxTypeRecord, issues, progress, columns=csvmap.BOX_COLUMNS,
-                  from_csv=csvmap.box_record)
+                  from_csv=csvmap.box_record, steps=steps)
+    steps.start("checking")
     first_lines(parsed, lambda r: r.code, "code", issues, "box code")
     issues.raise_if_any()
+    steps.finish()
     with write_transaction(sessions) as s:
+        steps.start("writing")  # a station has a few dozen box types: one chunk
         existing = {row.code: row for row in select_in(
             s, lambda b: select(BoxType.id, BoxType.code, *(getattr(BoxType, f) for f in FIELDS))
             .where(BoxType.code.in_(b)), (p.record.code for p in parsed))}
@@ -41,6 +51,7 @@ def import_box_types(
                 changed.append({"id": old.id, **row})
         insert_many(s, BoxType, new)
         update_many(s, BoxType, changed)
+        steps.finish()  # the last report before the commit: raising there still undoes all
     return ImportResult(created=len(new), updated=len(changed),
                         unchanged=len(parsed) - len(new) - len(changed), records=len(parsed))
 

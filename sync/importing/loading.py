@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from sync.importing import csvmap
 from sync.importing.issues import Issues, describe_error
 from sync.importing.readers import CsvColumns, Progress, detect_format, read_records
+from sync.importing.steps import Steps
 
 M = TypeVar("M", bound=BaseModel)
 Loc = tuple[str | int, ...]
@@ -25,6 +26,11 @@ class Parsed(Generic[M]):
     record: M
     line_rows: tuple[int, ...] = ()
     csv: bool = False
+
+    @property
+    def rows(self) -> int:
+        """Return how many rows of the file the record takes."""
+        return len(self.line_rows) or 1
 
     def line_for(self, loc: Loc) -> int:
         """Return the file line that holds the value at `loc`."""
@@ -65,10 +71,12 @@ def load(
     *,
     columns: CsvColumns,
     from_csv: Callable[[dict[str, str]], dict] | None = None,
+    steps: Steps | None = None,
 ) -> list[Parsed[M]]:
     """Read and validate every record of `path`; problems go to `issues`."""
+    steps = steps or Steps()
     fmt = detect_format(path)
-    rows = read_records(path, issues, columns, progress)
+    rows = steps.count(read_records(path, issues, columns, steps.reading(path, progress)))
     raw: Iterator[tuple[int, object, tuple[int, ...]]]
     if fmt != "csv":
         raw = ((line, data, ()) for line, data in rows)
@@ -78,8 +86,12 @@ def load(
     else:
         raw = ((line, from_csv(data), ()) for line, data in rows)  # type: ignore[arg-type]
     csv = fmt == "csv"
+    grouped = csv and from_csv is None
     out: list[Parsed[M]] = []
     for line, data, line_rows in raw:
+        if grouped:  # the file is read: checking its orders is the next phase
+            steps.start("checking")
+            steps.advance(len(line_rows))
         if not isinstance(data, dict):
             issues.add(line, "record", "must be a JSON object {...}")
             continue

@@ -30,14 +30,23 @@ from sync.importing.issues import ImportResult, Issues
 from sync.importing.loading import Parsed, first_lines, load
 from sync.importing.readers import Progress
 from sync.importing.records import OrderRecord
+from sync.importing.steps import Report, Steps
 
 
 def import_orders(
-    sessions: sessionmaker[Session], path: Path, *, progress: Progress | None = None
+    sessions: sessionmaker[Session], path: Path, *, progress: Progress | None = None,
+    report: Report | None = None,
 ) -> ImportResult:
-    """Import an orders file (all or nothing); `progress(n)` gets bytes read so far."""
+    """Import an orders file (all or nothing); `progress(n)` gets bytes read so far.
+
+    `report(done, total, phase)` follows the import through its phases (`sync.importing.steps`);
+    if it raises, nothing is imported.
+    """
     issues = Issues()
-    parsed = load(path, OrderRecord, issues, progress, columns=csvmap.ORDER_COLUMNS)
+    steps = Steps(report)
+    parsed = load(path, OrderRecord, issues, progress, columns=csvmap.ORDER_COLUMNS,
+                  steps=steps)
+    steps.start("checking")
     first_lines(parsed, lambda r: r.order_id, "order_id", issues, "order_id")
     first_lines(parsed, lambda r: r.order_number, "order_number", issues, "order_number")
     _check_line_ids(parsed, issues)
@@ -54,11 +63,13 @@ def import_orders(
         changed = _changed(parsed, hashes, existing, issues)
         old_lines = _old_lines(s, changed, existing, issues)
         issues.raise_if_any()
-        new = [(p, h) for p, h in zip(parsed, hashes, strict=True)
-               if p.record.order_id not in existing]
-        _write(s, new, changed, existing, old_lines, products)
-    return ImportResult(created=len(new), updated=len(changed),
-                        unchanged=len(parsed) - len(new) - len(changed), records=len(parsed))
+        steps.finish()
+        created = sum(1 for p in parsed if p.record.order_id not in existing)
+        _write(s, list(zip(parsed, hashes, strict=True)), changed, existing, old_lines, products,
+               steps)
+        steps.finish()  # the last report before the commit: raising there still undoes all
+    return ImportResult(created=created, updated=len(changed),
+                        unchanged=len(parsed) - created - len(changed), records=len(parsed))
 
 
 # Fields added after the first format: left out of the hash while empty, so a file that
@@ -177,25 +188,37 @@ def _old_lines(s: Session, changed: list, existing: dict, issues: Issues) -> dic
     return old
 
 
-def _write(s: Session, new: list, changed: list, existing: dict, old_lines: dict,
-           products: dict) -> None:
-    pks = insert_new(s, Order, [order_row(item.record, digest) for item, digest in new],
-                     Order.order_id)
-    update_many(s, Order, [{"id": existing[item.record.order_id].id,
-                            **order_row(item.record, digest)} for item, digest in changed])
-    pks.update({item.record.order_id: existing[item.record.order_id].id for item, _ in changed})
-    inserts, updates = [], []
-    for item, _ in (*new, *changed):
-        order_pk = pks[item.record.order_id]
-        for position, line in enumerate(item.record.lines):
-            row = {"position": position, "product_id": products[line.sku], "qty": line.qty,
-                   "lot": line.lot}
-            line_pk = old_lines.pop((order_pk, line.line_id), None)
-            if line_pk is None:
-                inserts.append({"order_pk": order_pk, "line_id": line.line_id, **row})
-            else:
-                updates.append({"id": line_pk, **row})
-    delete_in(s, OrderLine, OrderLine.id, list(old_lines.values()))
-    update_many(s, OrderLine, updates)
-    insert_many(s, OrderLine, inserts)
-    refresh_statistics(s, len(new) + len(changed), Order, OrderLine)
+def _write(s: Session, records: list[tuple[Parsed[OrderRecord], str]], changed: list,
+           existing: dict, old_lines: dict, products: dict, steps: Steps) -> None:
+    """Write new and changed orders and their lines, a chunk of the file at a time."""
+    changed_ids = {item.record.order_id for item, _ in changed}
+    kept = {(existing[item.record.order_id].id, line.line_id)
+            for item, _ in changed for line in item.record.lines}
+    delete_in(s, OrderLine, OrderLine.id,
+              [line_pk for key, line_pk in old_lines.items() if key not in kept])
+    steps.start("writing")
+    for batch in steps.chunks(records, lambda record: record[0].rows):
+        new = [(item, digest) for item, digest in batch if item.record.order_id not in existing]
+        updated = [(item, digest) for item, digest in batch
+                 if item.record.order_id in changed_ids]
+        pks = insert_new(s, Order, [order_row(item.record, digest) for item, digest in new],
+                         Order.order_id) if new else {}
+        update_many(s, Order, [{"id": existing[item.record.order_id].id,
+                                **order_row(item.record, digest)} for item, digest in updated])
+        pks.update({item.record.order_id: existing[item.record.order_id].id
+                    for item, _ in updated})
+        inserts, updates = [], []
+        for item, _ in (*new, *updated):
+            order_pk = pks[item.record.order_id]
+            for position, line in enumerate(item.record.lines):
+                row = {"position": position, "product_id": products[line.sku], "qty": line.qty,
+                       "lot": line.lot}
+                line_pk = old_lines.get((order_pk, line.line_id))
+                if line_pk is None:
+                    inserts.append({"order_pk": order_pk, "line_id": line.line_id, **row})
+                else:
+                    updates.append({"id": line_pk, **row})
+        update_many(s, OrderLine, updates)
+        insert_many(s, OrderLine, inserts)
+    written = sum(1 for item, _ in records if item.record.order_id not in existing)
+    refresh_statistics(s, written + len(changed), Order, OrderLine)

@@ -7,6 +7,7 @@ both SKUs are in the same file (the old owner's new barcode list drops it).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,6 +29,7 @@ from sync.importing.issues import ImportResult, Issues
 from sync.importing.loading import Parsed, first_lines, load
 from sync.importing.readers import Progress
 from sync.importing.records import ProductRecord
+from sync.importing.steps import Report, Steps
 
 FIELDS = ("title", "unit_weight_g", "length_mm", "width_mm", "height_mm", "category",
           "fragile", "requires_serial", "requires_lot", "image_url")
@@ -35,14 +37,21 @@ Codes = frozenset[tuple[str, str, str]]  # (code, kind, original) of one product
 
 
 def import_products(
-    sessions: sessionmaker[Session], path: Path, *, progress: Progress | None = None
+    sessions: sessionmaker[Session], path: Path, *, progress: Progress | None = None,
+    report: Report | None = None,
 ) -> ImportResult:
-    """Import a products file (all or nothing); `progress(n)` gets bytes read so far."""
+    """Import a products file (all or nothing); `progress(n)` gets bytes read so far.
+
+    `report(done, total, phase)` follows the import through its phases (`sync.importing.steps`);
+    if it raises, nothing is imported.
+    """
     issues = Issues()
+    steps = Steps(report)
     parsed = load(path, ProductRecord, issues, progress, columns=csvmap.PRODUCT_COLUMNS,
-                  from_csv=csvmap.product_record)
+                  from_csv=csvmap.product_record, steps=steps)
+    steps.start("checking")
     first_lines(parsed, lambda r: r.sku, "sku", issues, "sku")
-    codes = _file_barcodes(parsed, issues)
+    codes = _file_barcodes(parsed, issues, steps)
     with write_transaction(sessions) as s:
         existing = {
             row.sku: row
@@ -53,7 +62,10 @@ def import_products(
         _check_db_barcodes(s, parsed, codes, existing, issues)
         issues.raise_if_any()
         current, row_ids = _current_barcodes(s, [row.id for row in existing.values()])
-        return _write(s, parsed, codes, existing, current, row_ids)
+        steps.finish()
+        result = _write(s, parsed, codes, existing, current, row_ids, steps)
+        steps.finish()  # the last report before the commit: raising there still undoes all
+        return result
 
 
 def product_row(record: ProductRecord) -> dict:
@@ -67,11 +79,13 @@ def product_row(record: ProductRecord) -> dict:
     }
 
 
-def _file_barcodes(parsed: list[Parsed[ProductRecord]], issues: Issues) -> list[Codes]:
+def _file_barcodes(parsed: list[Parsed[ProductRecord]], issues: Issues,
+                   steps: Steps) -> list[Codes]:
     """Normalise every barcode; report bad ones and codes shared by two SKUs in the file."""
     owner: dict[str, tuple[str, int]] = {}  # key -> (sku, line)
     out: list[Codes] = []
     for item in parsed:
+        steps.advance(1)
         keys: dict[str, BarcodeKey] = {}
         for i, code in enumerate(item.record.barcodes):
             loc = ("barcodes", i)
@@ -134,38 +148,50 @@ def _current_barcodes(s: Session, ids: list[int]) -> tuple[dict[int, Codes], dic
     return {product_id: frozenset(c) for product_id, c in codes.items()}, row_ids
 
 
+class _Plan(NamedTuple):
+    """What to write for one product of the file."""
+
+    row: dict  # the columns to write; empty when the product is unchanged
+    codes: Codes
+    old_id: int | None  # None for a new product
+    recode: bool  # its barcode rows are written (again)
+
+
 def _write(s: Session, parsed: list[Parsed[ProductRecord]], codes: list[Codes],
-           existing: dict, current: dict[int, Codes], row_ids: dict[int, list]) -> ImportResult:
-    new: list[tuple[dict, Codes]] = []
-    changed: list[dict] = []
-    replace: dict[int, Codes] = {}
-    unchanged = 0
+           existing: dict, current: dict[int, Codes], row_ids: dict[int, list],
+           steps: Steps) -> ImportResult:
+    """Write new and changed products and their barcodes, a chunk of the file at a time."""
+    plan: list[_Plan] = []
     now = utcnow()
     for item, product_codes in zip(parsed, codes, strict=True):
         row = product_row(item.record)
         old = existing.get(item.record.sku)
         if old is None:
-            new.append(({"sku": item.record.sku, "updated_at": now, **row}, product_codes))
+            plan.append(_Plan({"sku": item.record.sku, "updated_at": now, **row},
+                              product_codes, None, True))
             continue
         same_fields = all(getattr(old, f) == row[f] for f in FIELDS)
         same_codes = current.get(old.id, frozenset()) == product_codes
-        if same_fields and same_codes:
-            unchanged += 1
-            continue
-        changed.append({"id": old.id, "updated_at": now, **row})
-        if not same_codes:
-            replace[old.id] = product_codes
+        changed = {"id": old.id, "updated_at": now, **row}
+        plan.append(_Plan({} if same_fields and same_codes else changed, product_codes,
+                          old.id, not same_codes))
     # Old barcode rows go first, so a code moving between two SKUs of this file is free again.
     delete_in(s, ProductBarcode, ProductBarcode.id,
-              [row_id for product_id in replace for row_id in row_ids.get(product_id, ())])
-    update_many(s, Product, changed)
-    ids = insert_new(s, Product, [row for row, _ in new], Product.sku)
-    barcodes = [(ids[row["sku"]], c) for row, c in new] + list(replace.items())
-    insert_many(s, ProductBarcode, [
-        {"product_id": product_id, "code": code, "kind": kind, "original": original}
-        for product_id, product_codes in barcodes
-        for code, kind, original in sorted(product_codes)
-    ])
-    refresh_statistics(s, len(new) + len(changed), Product, ProductBarcode)
-    return ImportResult(created=len(new), updated=len(changed), unchanged=unchanged,
+              [row_id for p in plan if p.old_id is not None and p.recode
+               for row_id in row_ids.get(p.old_id, ())])
+    steps.start("writing")
+    for batch in steps.chunks(plan, lambda _: 1):
+        update_many(s, Product, [p.row for p in batch if p.old_id is not None and p.row])
+        new = [p.row for p in batch if p.old_id is None]
+        ids = insert_new(s, Product, new, Product.sku) if new else {}
+        insert_many(s, ProductBarcode, [
+            {"product_id": ids[p.row["sku"]] if p.old_id is None else p.old_id, "code": code,
+             "kind": kind, "original": original}
+            for p in batch if p.recode for code, kind, original in sorted(p.codes)
+        ])
+    created = sum(1 for p in plan if p.old_id is None)
+    unchanged = sum(1 for p in plan if not p.row)
+    updated = len(plan) - created - unchanged
+    refresh_statistics(s, created + updated, Product, ProductBarcode)
+    return ImportResult(created=created, updated=updated, unchanged=unchanged,
                         records=len(parsed))

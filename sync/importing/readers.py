@@ -23,6 +23,11 @@ Row = tuple[int, object]
 
 _WS = re.compile(r"[ \t\n\r]*")
 _STEP = 256 * 1024  # bytes between progress calls: a bar needs no finer steps
+# Read in large blocks. Each read releases the GIL for a moment and takes it straight back;
+# with the default 8 KiB blocks that happened every millisecond, so another thread waiting
+# for the GIL (the GUI thread during an import) never got it: CPython hands the GIL over
+# only after a full switch interval (5 ms) without such a release.
+_READ_BLOCK = 4 * 1024 * 1024
 
 
 class _Meter:
@@ -68,7 +73,7 @@ def read_records(
     """Yield (line, record) from `path`: dicts for JSON, column->cell dicts for CSV."""
     fmt = detect_format(path)
     meter = _Meter(progress)
-    with path.open("rb") as fh:
+    with path.open("rb", buffering=_READ_BLOCK) as fh:
         if fmt == "json":
             yield from _json_array(fh.read(), issues, meter)
         elif fmt == "jsonl":
