@@ -23,11 +23,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 Source = Literal["computed", "carrier", "backend"]
 SUPPLIED_SOURCES = ("carrier", "backend")
@@ -157,6 +157,7 @@ def estimate(
 
 def ship_date(packed_at: datetime, policy: EddPolicy) -> date:
     """Return the dispatch day of a parcel packed at `packed_at` (timezone-aware)."""
+    import numpy as np  # here, not at import: it is slow to load and only needed here
     if packed_at.tzinfo is None or packed_at.utcoffset() is None:
         raise EddError("packed_at must be timezone-aware")
     local = packed_at.astimezone(policy.zone)
@@ -199,6 +200,7 @@ def transit_days(
 
 # --------------------------------------------------------------------- helpers
 def _after(day: date, n: int, cal: np.busdaycalendar) -> date:
+    import numpy as np
     # The n-th delivery day strictly after `day`; 0 means the same day when it delivers.
     roll = "forward" if n == 0 else "backward"
     return np.busday_offset(np.datetime64(day, "D"), n, roll=roll, busdaycal=cal).item()
@@ -212,6 +214,7 @@ def _years(start: date, business_days: int) -> tuple[int, ...]:
 @lru_cache(maxsize=256)
 def _calendar(weekmask: str, country: str, subdiv: str | None, years: tuple[int, ...],
               closed: tuple[str | date, ...], *, strict: bool) -> np.busdaycalendar:
+    import numpy as np
     days = set(_public_holidays(country, subdiv, years, strict))
     annual, once = _closed_rule(closed)
     days.update(once)
@@ -227,6 +230,7 @@ def _calendar(weekmask: str, country: str, subdiv: str | None, years: tuple[int,
 @lru_cache(maxsize=256)
 def _public_holidays(country: str, subdiv: str | None, years: tuple[int, ...],
                      strict: bool) -> tuple[date, ...]:
+    import holidays
     # The origin must be known (strict). At a destination, an unknown subdivision (a region
     # name) falls back to the national holidays, an unknown country to weekends only.
     tries = list(dict.fromkeys((subdiv, subdiv.upper()))) if subdiv else [None]

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from math import floor
 
-import httpx
 import uuid6
 from standardwebhooks import Webhook
 
@@ -109,6 +108,7 @@ class EventsClient:
         self, url: str, secret: str | Secret, *, timeout_s: float = 10.0,
         connect_timeout_s: float = 5.0, verify: bool | str = True, clock: Clock = _utcnow,
     ) -> None:
+        import httpx  # loaded with the first client, not at import
         if not url.startswith(("https://", "http://")):
             raise ValueError("the events URL must be http(s)://...")
         self.url = url
@@ -157,6 +157,7 @@ class EventsClient:
 
     def _post(self, msg_id: str, body: str, content_type: str,
               batch_ids: list[str] | None) -> Answer:
+        import httpx  # loaded with the first client, not at import
         headers = {"content-type": content_type, **self.sign(msg_id, body)}
         try:
             response = self._http.post(self.url, content=body.encode("utf-8"), headers=headers)

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from math import floor
 from urllib.parse import urlencode, urlsplit
 
-import httpx
 import uuid6
 from standardwebhooks import Webhook
 
@@ -34,6 +33,7 @@ class OrdersClient:
         self, url: str, secret: str | Secret, *, timeout_s: float = 30.0,
         verify: bool | str = True, clock: Callable[[], datetime] | None = None,
     ) -> None:
+        import httpx  # loaded with the first client, not at import
         self.url = url
         self._secret = secret if isinstance(secret, Secret) else Secret(secret)
         self._webhook = Webhook(self._secret.reveal())
@@ -56,6 +56,7 @@ class OrdersClient:
 
     def page(self, cursor: str = "", limit: int = 100) -> tuple[list[dict], str | None]:
         """Fetch one page; return its orders and the next cursor (None: last page)."""
+        import httpx  # loaded with the first client, not at import
         params = {"limit": str(limit), **({"cursor": cursor} if cursor else {})}
         url = f"{self.url}?{urlencode(params)}"
         parts = urlsplit(url)
