@@ -202,6 +202,13 @@ def _application() -> Any:
     return QApplication.instance() or QApplication([])
 
 
+def install_translator(app: Any, language: str) -> str:
+    """Put the screen in `language` ("" the system's); return the language used."""
+    from station.ui.i18n import install_translator as install
+
+    return install(app, language)
+
+
 def run_gui(config: StationConfig, events_path: str | None = None,
             config_path: str | Path | None = None) -> int:
     """Show the packing screen for a station until the window closes; return the exit code."""
@@ -209,6 +216,7 @@ def run_gui(config: StationConfig, events_path: str | None = None,
     from station.ui.wedge import WedgeFilter
 
     app = _application()
+    install_translator(app, config.station.language)  # before any window is built
     bridge = EventBridge()
     station = GuiStation(config, bridge.post, events_path)
     screen = Screen(bridge, station, config, config_path)
@@ -299,6 +307,7 @@ def run_gui_demo(folder: Path | None = None, *, base: StationConfig | None = Non
 
     with DemoRig(folder, base) as rig:
         app = _application()
+        install_translator(app, rig.config.station.language)
         bridge = EventBridge()
 
         def show(event: Event) -> None:

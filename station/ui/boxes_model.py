@@ -87,7 +87,8 @@ class BoxesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             status = status_words(box.status)
             if box.weight_g is not None:
-                status = f"{status} ({box.weight_g:.0f} g)"
+                status = translate("Boxes", "{status} ({grams} g)").format(
+                    status=status, grams=f"{box.weight_g:.0f}")
             label = box.tracking + (" ✓" if box.label_ok else "")
             return (str(box.index), box.box_type or "-", str(box.units), status, label)[
                 index.column()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QVBoxLayout, QW
 from station.app.work import Cancelled, CancelToken, Job, Progress
 
 log = logging.getLogger(__name__)
+translate = QCoreApplication.translate  # the name Qt's lupdate looks for
 
 BAR_STEPS = 1000  # the bar counts in tenths of a percent: byte totals overflow an int
 
@@ -37,26 +38,34 @@ def error_message(exc: BaseException) -> str:
 
 def phase_text(progress: Progress) -> str:
     """Return where a job is, in words: "Writing rows: 2,000 of 20,000"."""
-    def t(text: str) -> str:
-        return QCoreApplication.translate("LongWork", text)
-
     locale = QLocale()
     done, total = locale.toString(progress.done), locale.toString(progress.total)
     fraction = progress.fraction
     if progress.phase == "reading":
         if fraction is None:
-            return t("Reading the file")
-        return t("Reading the file: {percent} %").format(percent=int(fraction * 100))
+            return translate("LongWork", "Reading the file")
+        return translate("LongWork", "Reading the file: {percent} %").format(
+            percent=int(fraction * 100)
+        )
     if progress.phase == "checking":
-        return t("Checking rows: {done} of {total}").format(done=done, total=total)
+        return translate("LongWork", "Checking rows: {done} of {total}").format(
+            done=done, total=total
+        )
     if progress.phase == "writing":
-        return t("Writing rows: {done} of {total}").format(done=done, total=total)
+        return translate("LongWork", "Writing rows: {done} of {total}").format(
+            done=done, total=total
+        )
     if progress.phase == "reprinting":
         if progress.detail:
-            return t("Reprinting labels: order {done} of {total} ({order})").format(
-                done=done, total=total, order=progress.detail)
-        return t("Reprinting labels: order {done} of {total}").format(done=done, total=total)
-    return t("{phase}: {done} of {total}").format(phase=progress.phase, done=done, total=total)
+            return translate(
+                "LongWork", "Reprinting labels: order {done} of {total} ({order})"
+            ).format(done=done, total=total, order=progress.detail)
+        return translate("LongWork", "Reprinting labels: order {done} of {total}").format(
+            done=done, total=total
+        )
+    return translate("LongWork", "{phase}: {done} of {total}").format(
+        phase=progress.phase, done=done, total=total
+    )
 
 
 class LongWork(QObject):
@@ -109,8 +118,9 @@ class LongWork(QObject):
         with self._lock:
             self._latest, self._waiting = None, False
         self._since.invalidate()
-        self._thread = threading.Thread(target=self._run, args=(job, token), name="long-work",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, args=(job, token), name="long-work", daemon=True
+        )
         self.started.emit()
         self._thread.start()
 

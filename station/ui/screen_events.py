@@ -16,6 +16,14 @@ from station.ui.texts import ITEM_PROBLEMS, event_message, prompt_text, reason_t
 translate = QCoreApplication.translate  # the name Qt's lupdate looks for
 
 
+def print_kind(kind: str) -> str:
+    """Return a print job's kind in words."""
+    words = {"label": translate("MainWindow", "shipping label"),
+             "insert": translate("MainWindow", "insert"),
+             "test": translate("MainWindow", "test print")}
+    return words.get(kind, translate("MainWindow", "print job"))
+
+
 class ScreenEvents:
     """Update the packing screen from station events (mixed into `MainWindow`)."""
 
@@ -163,7 +171,8 @@ class ScreenEvents:
         self.set_band(
             "waiting",
             translate("MainWindow", "PRINT  The {kind} waits: {why}").format(
-                kind=e.get("kind", "job"), why=e.get("detail") or e.get("reason", "")
+                kind=print_kind(str(e.get("kind", ""))),
+                why=e.get("detail") or e.get("reason", ""),
             ),
         )
 

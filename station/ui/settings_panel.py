@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from station.config import StationConfig
+from station.ui.i18n import available_languages
 from station.ui.widgets import COLOURS, big_label, paint, touch_button
 
 translate = QCoreApplication.translate  # the name Qt's lupdate looks for
 
 # Each language in its own name; "system" in the screen's language.
-LANGUAGES = {"": QT_TRANSLATE_NOOP("Settings", "System language"), "en": "English",
-             "es": "Español"}
+NAMES = {"en": "English", "es": "Español"}
 
 
 class SettingsPanel(QWidget):
@@ -65,8 +65,9 @@ class SettingsPanel(QWidget):
         self.repeat.setSuffix(" s")
         self.repeat.setValue(config.sound.repeat_reject_s)
         self.language = QComboBox()
-        for code, name in LANGUAGES.items():
-            self.language.addItem(translate("Settings", name) if not code else name, code)
+        self.language.addItem(translate("Settings", "System language"), "")
+        for code in available_languages():  # every language a translation exists for
+            self.language.addItem(NAMES.get(code, QLocale(code).nativeLanguageName()), code)
         self.language.setCurrentIndex(max(0, self.language.findData(config.station.language)))
         form.addRow(self.enabled_box)
         form.addRow(translate("Settings", "Volume"), self.volume)

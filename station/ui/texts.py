@@ -105,6 +105,7 @@ def reason_text(event: dict[str, Any]) -> str:
 def event_message(event: dict[str, Any]) -> str:
     """Return an accepted scan's message (English from the station, else a short word)."""
     message = str(event.get("message") or "")
+    # "OK" is translated only to tell whether the screen is in another language.
     if translate("Texts", "OK") == "OK":
         return message
     kind = event.get("kind")
