@@ -27,6 +27,10 @@ translate = QCoreApplication.translate  # the name Qt's lupdate looks for
 PAGES = ("none", "item_problem", "weight_problem", "reasons", "pin", "confirm")
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def reason_words(reason: str) -> str:
     """Return an override reason in words."""
     words = {
@@ -159,7 +163,7 @@ class ContextPanel(QStackedWidget):
             ).format(
                 expected=f"{expected_g:.0f}",
                 allowance=f"{allowance_g:.0f}",
-                side=side.format(grams=f"{abs(diff):.0f}"),
+                side=_capital(side.format(grams=f"{abs(diff):.0f}")),
             )
         )
         self.show_page("weight_problem")
