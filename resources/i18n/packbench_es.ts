@@ -530,7 +530,7 @@
 <context>
     <name>Override</name>
     <message>
-        <location filename="../../station/ui/override.py" line="+33"/>
+        <location filename="../../station/ui/override.py" line="+37"/>
         <source>Scale issue</source>
         <translation>Fallo de la báscula</translation>
     </message>
@@ -785,17 +785,17 @@ Pulse {key} otra vez o toque Confirmar.</translation>
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../station/ui/settings_panel.py" line="+68"/>
+        <location filename="../../station/ui/settings_panel.py" line="+70"/>
         <source>System language</source>
         <translation>Idioma del sistema</translation>
     </message>
     <message>
-        <location line="-16"/>
+        <location line="-18"/>
         <source>Sounds on</source>
         <translation>Sonido activado</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+23"/>
         <source>Volume</source>
         <translation>Volumen</translation>
     </message>
@@ -1212,7 +1212,12 @@ Pulse {key} otra vez o toque Confirmar.</translation>
         <translation>Herramientas de supervisor</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
+        <source>Imports are all or nothing: a file with an error writes nothing and lists the faulty lines. The packing screen keeps working meanwhile.</source>
+        <translation>Las importaciones son todo o nada: un archivo con un error no guarda nada y muestra las líneas erróneas. Mientras tanto, la pantalla de embalaje sigue funcionando.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Import products…</source>
         <translation>Importar productos…</translation>
     </message>
@@ -1252,7 +1257,7 @@ Pulse {key} otra vez o toque Confirmar.</translation>
         <translation>Iniciar reimpresión ({key})</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+42"/>
         <source>Import products</source>
         <translation>Importar productos</translation>
     </message>

@@ -51,6 +51,8 @@ class SettingsPanel(QWidget):
         self.setFont(font)
         self.enabled_box = QCheckBox(translate("Settings", "Sounds on"))
         self.enabled_box.setChecked(config.sound.enabled)
+        self.enabled_box.setMinimumHeight(56)
+        self.enabled_box.setStyleSheet("QCheckBox::indicator { width: 36px; height: 36px; }")
         self.enabled_box.toggled.connect(self._sound_on)
         self.volume = QSlider(Qt.Orientation.Horizontal)
         self.volume.setRange(0, 100)

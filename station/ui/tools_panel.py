@@ -84,6 +84,12 @@ class ToolsPanel(QWidget):
         title = QLabel(self.tr("Supervisor tools"))
         title.setFont(_font(20, bold=True))
         layout.addWidget(title)
+        intro = QLabel(self.tr("Imports are all or nothing: a file with an error writes "
+                               "nothing and lists the faulty lines. The packing screen keeps "
+                               "working meanwhile."))
+        intro.setFont(_font(14))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         grid = QGridLayout()
         texts = {"products": self.tr("Import products…"), "orders": self.tr("Import orders…"),
                  "boxes": self.tr("Import boxes…")}
@@ -137,6 +143,7 @@ class ToolsPanel(QWidget):
         self.details.setFont(_font(14))
         self.details.hide()
         layout.addWidget(self.details, 1)
+        layout.addStretch(1)  # keep everything at the top while the details are hidden
 
     def _add(self, layout: QGridLayout | QVBoxLayout, button: QPushButton, col: int | None,
              key: str, name: str) -> None:
