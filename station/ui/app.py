@@ -202,6 +202,20 @@ def _application() -> Any:
     return QApplication.instance() or QApplication([])
 
 
+def quit_on_signals(app: Any) -> None:
+    """Close the screen on Ctrl+C or SIGTERM like any terminal program."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_a: app.quit())
+    # Python runs signal handlers only between bytecodes; Qt's loop gives it none otherwise.
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
+
+
 def install_translator(app: Any, language: str) -> str:
     """Put the screen in `language` ("" the system's); return the language used."""
     from station.ui.i18n import install_translator as install
@@ -217,6 +231,7 @@ def run_gui(config: StationConfig, events_path: str | None = None,
 
     app = _application()
     install_translator(app, config.station.language)  # before any window is built
+    quit_on_signals(app)
     bridge = EventBridge()
     station = GuiStation(config, bridge.post, events_path)
     screen = Screen(bridge, station, config, config_path)
@@ -296,7 +311,8 @@ class DemoRig:
 DEMO_HELP = """\
 Type a barcode and press Enter in this terminal: it goes through the simulated scanner.
   !w GRAMS  parcel on the scale   !auto  the expected weight   !off  take it off
-Badges: BADGE:1001 (packer), BADGE:9001 (supervisor). Close the window to stop."""
+Badges: BADGE:1001 (packer), BADGE:9001 (supervisor, PIN 9090).
+Close the window (or Ctrl+C here) to stop."""
 
 
 def run_gui_demo(folder: Path | None = None, *, base: StationConfig | None = None,
@@ -308,6 +324,7 @@ def run_gui_demo(folder: Path | None = None, *, base: StationConfig | None = Non
     with DemoRig(folder, base) as rig:
         app = _application()
         install_translator(app, rig.config.station.language)
+        quit_on_signals(app)
         bridge = EventBridge()
 
         def show(event: Event) -> None:
