@@ -98,7 +98,9 @@ def device_workers(devices: DevicesSection, on_state: OnState) -> dict[str, Devi
     vlm = devices.vlm
     if vlm.url:
         protocol = vlm.protocol or "kardex-jmif"
-        options = {"dialect": vlm.model} if protocol == "kardex-jmif" and vlm.model else {}
+        options: dict = {}
+        if protocol == "kardex-jmif":  # a serial Kardex link runs at the configured speed
+            options = {"baudrate": vlm.baudrate, **({"dialect": vlm.model} if vlm.model else {})}
         makers["vlm"] = lambda: DeviceWorker(
             "vlm", open_vlm(protocol, vlm.url, timeout_s=vlm.timeout_s, **options),
             vlm_state, on_state, interval_s=vlm.status_interval_s, close=lambda v: v.close(),

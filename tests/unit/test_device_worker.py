@@ -88,3 +88,14 @@ def test_stop_closes_the_device_and_cancels_waiting_calls():
     assert first.result(timeout=1) is True
     assert waiting.cancelled()
     assert device.closed
+
+
+def test_the_kardex_vlm_worker_uses_the_configured_link_settings():
+    from station.app.devices import device_workers
+    from station.config import DevicesSection
+
+    devices = DevicesSection.model_validate({"vlm": {
+        "url": "loop://", "protocol": "kardex-jmif", "baudrate": 19200, "model": "jmif-pipe"}})
+    worker = device_workers(devices, lambda *_a: None)["vlm"]
+    assert worker.device.baudrate == 19200
+    assert worker.device.dialect.name == "jmif-pipe"
