@@ -28,8 +28,8 @@ HEADER_H = 190
 # scans reliably from laser or inkjet paper.
 MODULE_PX = (4, 3)
 QUIET_PX = 75  # 6.35 mm each side: 25 modules at 3 px, Code 128 asks for 10
-BAR_H = 160  # 13.5 mm
-PAD = 22
+BAR_H = 130  # 11 mm: seven rows of two fit one A4 page
+PAD = 16
 TEXT_GAP = 10
 BLACK, WHITE = 0, 1
 

@@ -23,6 +23,7 @@ class Command(StrEnum):
     BACK = "CMD:BACK"
     LOGOUT = "CMD:LOGOUT"
     REPRINT = "CMD:REPRINT"
+    SHOW_LABELS = "CMD:SHOW-LABELS"
     REASON_SCALE = "CMD:REASON-SCALE"
     REASON_PRODUCT_DATA = "CMD:REASON-PRODUCT-DATA"
     REASON_PACKAGING = "CMD:REASON-PACKAGING"
@@ -74,6 +75,10 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo(
         Command.REPRINT, "Reprint labels", "while the station asks for the shipping label",
         "Print this order's shipping labels again (jammed, smudged or lost); recorded.",
+    ),
+    CommandInfo(
+        Command.SHOW_LABELS, "Show last labels", "any time (packing screen)",
+        "Show or hide the last shipping label and insert as printed; changes nothing else.",
     ),
     CommandInfo(
         Command.LOGOUT, "Log out", "with no order open",

@@ -22,6 +22,8 @@ class CommandsMixin:
             cmd = Command(code)
         except ValueError:
             return reject(state, "command", "unknown_command", f"Unknown command {code!r}.")
+        if cmd == Command.SHOW_LABELS:  # for the screen; the pack state does not change
+            return Decision("info", "command", message="Showing the last labels.")
         if state.phase == Phase.LOGGED_OUT:
             return reject(state, "command", "not_logged_in", "Scan your badge first.")
         if cmd in (Command.SHORT, Command.DAMAGED, Command.CANCEL):

@@ -56,6 +56,10 @@ class ScreenEvents:
         if handler is not None:
             handler(event)
 
+    def _on_scan_info(self, e: dict[str, Any]) -> None:
+        if e.get("code") == "CMD:SHOW-LABELS":  # the scanner's way to the F11 preview
+            self.on_action("preview")
+
     def _on_station_ready(self, e: dict[str, Any]) -> None:
         self._packer = e.get("packer") or ""
         self._show_header(

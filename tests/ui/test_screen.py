@@ -81,6 +81,8 @@ def test_a_packed_order_shows_what_was_printed_and_sounds_complete(qtbot, screen
     assert label.wait_for_jobs(1) and receipt.wait_for_jobs(1)
     qtbot.keyClick(window, Qt.Key.Key_F11)  # the packer closes the preview
     assert not built.preview.isVisible() and window.boxes_table.isVisible()
+    scanner.scan("CMD:SHOW-LABELS")  # and opens it again with the scanner alone
+    qtbot.waitUntil(lambda: built.preview.isVisible(), timeout=5000)
 
 
 def test_f12_opens_the_supervisor_window_with_its_panels(qtbot, screen):

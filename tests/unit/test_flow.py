@@ -425,3 +425,14 @@ def test_without_scan_to_confirm_the_order_closes_with_its_labels(flow):
     kinds = [type(e) for e in d.effects]
     assert kinds == [fx.WeightJudged, fx.ShipmentsRequested, fx.OrderPacked]
     assert flow.handle_scan(state, "CMD:REPRINT").reason == "command_not_allowed"
+
+
+def test_show_labels_changes_nothing_in_any_phase(flow):
+    state = PackState(station_id="st-1")
+    d = flow.handle_scan(state, "CMD:SHOW-LABELS")
+    assert (d.verdict, d.code, d.effects) == ("info", "CMD:SHOW-LABELS", [])
+    assert state.phase == Phase.LOGGED_OUT
+    state = opened(flow)
+    before = (state.phase, state.order.units_packed)
+    assert flow.handle_scan(state, "CMD:SHOW-LABELS").verdict == "info"
+    assert (state.phase, state.order.units_packed) == before
