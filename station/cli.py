@@ -20,7 +20,8 @@ from station.cli_printing import (
     shipments,
 )
 from station.cli_sync import backend_group, orders_pull, returns_group, sync_group
-from station.config import StationConfig, render_docs
+from station.config import StationConfig
+from station.config_docs import render_docs
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]},

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from station.config import ConfigError, load_config, render_docs
+from station.config import ConfigError, load_config
+from station.config_docs import render_docs
 
 ROOT = Path(__file__).resolve().parents[2]
 
