@@ -28,6 +28,7 @@ from station.data.models import Packer, ScanEvent, utcnow
 from station.domain.commands import BADGE_PREFIX
 from station.domain.effects import Decision
 from station.domain.flow import PackFlow, prompt
+from station.domain.flow_weighing import weight_band
 from station.domain.state import OrderState, PackState
 from station.domain.weight import WeightPolicy
 
@@ -89,8 +90,14 @@ class StationCore:
     def start(self) -> PackState:
         """Load the committed state and announce that scans are accepted."""
         self._reload()
+        band = weight_band(self.state, self.policy)  # a parcel was on the scale: its band
+        weighing = None if band is None else {
+            "package": band.index, "expected_g": round(band.expected_g, 1),
+            "low_g": round(band.low_g, 1), "high_g": round(band.high_g, 1),
+            "allowance_g": round(band.high_g - band.expected_g, 1),
+        }
         self.emit(make_event("station.ready", self.station_id, seq=self.seq,
-                             site=self.config.station.site,
+                             site=self.config.station.site, weighing=weighing,
                              prompt=prompt(self.state), **state_summary(self.state)))
         return self.state
 

@@ -12,6 +12,17 @@ from station.domain.weight import WeightPolicy, judge
 from station.domain.weight import allowance as weight_allowance
 
 
+def weight_band(state: PackState, policy: WeightPolicy) -> fx.BoxClosed | None:
+    """Return the box on the scale with its expected weight and band (None: none is)."""
+    if state.order is None or state.package is None or state.phase not in (
+            Phase.WEIGHING, Phase.WEIGHT_REJECTED, Phase.AWAIT_REASON):
+        return None
+    expected = state.package.expected_g(state.order)
+    allow = weight_allowance(expected, policy)
+    return fx.BoxClosed(state.package.index, expected, max(0.0, expected - allow),
+                        expected + allow)
+
+
 class WeighingMixin:
     """The weighing part of `PackFlow`."""
 
@@ -24,9 +35,9 @@ class WeighingMixin:
         package = state.package
         package.status = "weighing"
         state.phase = Phase.WEIGHING
-        expected = package.expected_g(state.order)
-        allow = weight_allowance(expected, self.policy)
-        return fx.BoxClosed(package.index, expected, max(0.0, expected - allow), expected + allow)
+        closed = weight_band(state, self.policy)
+        assert closed is not None
+        return closed
 
     def wants_weight(self, state: PackState) -> bool:
         """Tell whether the station is waiting for a parcel weight."""

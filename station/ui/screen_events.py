@@ -66,6 +66,14 @@ class ScreenEvents:
             e.get("order_number", ""), e.get("customer_first_name", ""), self._carrier(e)
         )
         self.set_band("idle", translate("MainWindow", "Station ready"))
+        # Restarted mid-weighing: the band, and what went wrong if the weight was refused.
+        weighing = e.get("weighing")
+        self._show_weight(weighing)
+        if weighing and e.get("phase") == "weight_rejected" and e.get("last_weight_g"):
+            self.context.show_weight_problem(
+                e["last_weight_g"], weighing["expected_g"], weighing["allowance_g"])
+        elif weighing and e.get("phase") == "await_reason":
+            self.context.show_reasons(str(e.get("supervisor_name") or e.get("supervisor", "")))
 
     def _on_packer_logged_in(self, e: dict[str, Any]) -> None:
         self._packer = f"{e.get('name') or e['badge_id']} ({e['badge_id']})"
