@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from station.domain.barcodes import gs1_check_digit
 from station.domain.edd import EddPolicy, ServiceRule, estimate
+from sync import payload_checks as checks
 from sync import payloads as p
 from sync.schemas import validate_event
 
@@ -227,20 +228,21 @@ def test_an_exception_without_known_lines_or_new_date():
 
 # ----------------------------------------------------------------- properties
 ids = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=64).filter(
-    lambda s: p._ID.match(s) is not None)
+    lambda s: checks._ID.match(s) is not None)
 texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=120)
 reasons = texts.filter(lambda s: s.strip() != "")
-qtys = st.integers(1, p.MAX_QTY)
+qtys = st.integers(1, checks.MAX_QTY)
 days = st.dates(date(2000, 1, 1), date(2100, 12, 31))
 moments = st.datetimes(datetime(2000, 1, 1), datetime(2100, 1, 1), timezones=st.timezones())
-grams = st.floats(0, p.MAX_WEIGHT_G, exclude_min=True, allow_nan=False) | st.integers(
-    1, p.MAX_WEIGHT_G)
-sides = st.floats(0, p.MAX_DIMENSION_MM, exclude_min=True) | st.integers(1, p.MAX_DIMENSION_MM)
+grams = st.floats(0, checks.MAX_WEIGHT_G, exclude_min=True, allow_nan=False) | st.integers(
+    1, checks.MAX_WEIGHT_G)
+sides = st.floats(0, checks.MAX_DIMENSION_MM, exclude_min=True) | st.integers(
+    1, checks.MAX_DIMENSION_MM)
 digits17 = st.text("0123456789", min_size=17, max_size=17)
 ssccs = st.none() | digits17.map(lambda d: d + str(gs1_check_digit(d)))
 windows = st.none() | st.builds(
     lambda a, n, s: p.Estimate(earliest=a, latest=a + timedelta(days=n), source=s),
-    days, st.integers(0, 30), st.sampled_from(p.ESTIMATE_SOURCES))
+    days, st.integers(0, 30), st.sampled_from(checks.ESTIMATE_SOURCES))
 optional_text = st.none() | reasons.map(lambda s: s[:20])
 places = st.builds(p.Place, city=reasons.map(lambda s: s[:100]),
                    country=st.from_regex(r"[A-Z]{2}", fullmatch=True),
@@ -251,7 +253,7 @@ templates = st.sampled_from([None, "", DHL_URL, "https://t.example/{country}/{tr
 
 @st.composite
 def created_inputs(draw) -> dict[str, Any]:
-    count = draw(st.integers(1, p.MAX_PACKAGES))
+    count = draw(st.integers(1, checks.MAX_PACKAGES))
     return {
         "order_id": draw(ids), "order_number": draw(ids), "carrier": draw(ids),
         "service": draw(ids), "tracking_number": draw(ids),
@@ -276,13 +278,13 @@ INPUTS = {
     "shipment.created": (p.shipment_created, created_inputs()),
     "order.packed": (p.order_packed, st.fixed_dictionaries({
         "order_id": ids, "order_number": ids, "packed_at": moments, "station_id": ids,
-        "packer_id": ids, "package_count": st.integers(1, p.MAX_PACKAGES),
+        "packer_id": ids, "package_count": st.integers(1, checks.MAX_PACKAGES),
         "lines": st.lists(packed_line(), min_size=1, max_size=4)})),
     "shipment.voided": (p.shipment_voided, st.fixed_dictionaries({
         "order_id": ids, "tracking_number": ids, "package_index": st.integers(1, 999),
         "reason": reasons, "voided_at": moments})),
     "order.exception": (p.order_exception, st.fixed_dictionaries({
-        "order_id": ids, "order_number": ids, "kind": st.sampled_from(p.EXCEPTION_KINDS),
+        "order_id": ids, "order_number": ids, "kind": st.sampled_from(checks.EXCEPTION_KINDS),
         "reason": reasons, "detected_at": moments, "customer_impact": st.just("delay"),
         "lines": st.none() | st.lists(st.builds(p.MissingLine, sku=ids, qty_missing=qtys),
                                       min_size=1, max_size=3),
@@ -295,7 +297,7 @@ INPUTS = {
         "order_id": ids, "return_id": ids, "inspected_at": moments,
         "refund_recommended": st.booleans(),
         "lines": st.lists(st.builds(p.InspectedLine, sku=ids, qty=qtys,
-                                    condition=st.sampled_from(p.CONDITIONS)),
+                                    condition=st.sampled_from(checks.CONDITIONS)),
                           min_size=1, max_size=3)})),
 }
 PROPERTY = settings(max_examples=60, deadline=None,
