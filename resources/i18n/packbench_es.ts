@@ -248,7 +248,7 @@
 <context>
     <name>Devices</name>
     <message>
-        <location filename="../../station/ui/widgets.py" line="+31"/>
+        <location filename="../../station/ui/widgets.py" line="+33"/>
         <source>Scanner</source>
         <translation>Escáner</translation>
     </message>
@@ -467,12 +467,12 @@
         <translation>trabajo de impresión</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+44"/>
         <source>Station ready</source>
         <translation>Puesto listo</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+32"/>
         <source>OK  {message}</source>
         <translation>OK  {message}</translation>
     </message>
@@ -949,7 +949,7 @@ Pulse {key} otra vez o toque Confirmar.</translation>
 <context>
     <name>Texts</name>
     <message>
-        <location filename="../../station/ui/texts.py" line="+22"/>
+        <location filename="../../station/ui/texts.py" line="+23"/>
         <source>Wrong item: {code} is not in this order.</source>
         <translation>Artículo equivocado: {code} no está en este pedido.</translation>
     </message>
@@ -1202,6 +1202,106 @@ Pulse {key} otra vez o toque Confirmar.</translation>
         <location line="+1"/>
         <source>Scan the shipping label</source>
         <translation>Escanee la etiqueta de envío</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>print head open</source>
+        <translation>cabezal abierto</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>paper out</source>
+        <translation>sin papel</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ribbon out</source>
+        <translation>sin cinta</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>receive buffer full</source>
+        <translation>búfer de recepción lleno</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>paused</source>
+        <translation>en pausa</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>print head over temperature</source>
+        <translation>cabezal demasiado caliente</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>print head under temperature</source>
+        <translation>cabezal demasiado frío</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>cutter fault</source>
+        <translation>fallo de la cuchilla</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>printer reports an error</source>
+        <translation>la impresora indica un error</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>paper low</source>
+        <translation>queda poco papel</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>paper near end</source>
+        <translation>el papel se acaba</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>cover open</source>
+        <translation>tapa abierta</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>label waiting to be taken</source>
+        <translation>etiqueta esperando a ser retirada</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>controller not ready</source>
+        <translation>controlador no preparado</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>offline</source>
+        <translation>sin conexión</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>tray calling</source>
+        <translation>bandeja en camino</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>tray present</source>
+        <translation>bandeja presente</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>tray confirmed</source>
+        <translation>bandeja confirmada</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>tray releasing</source>
+        <translation>bandeja volviendo</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>{n} event(s) waiting</source>
+        <translation>{n} evento(s) en espera</translation>
     </message>
 </context>
 <context>

@@ -8,6 +8,7 @@ English message only for a reason nobody translated yet.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
@@ -138,3 +139,45 @@ def prompt_text(event: dict[str, Any]) -> str:
     if source is None:
         return fallback
     return translated(source, event, fallback)
+
+
+# What the devices report (drivers and station, in English), by phrase.
+DEVICE_PHRASES: dict[str, str] = {
+    "print head open": QT_TRANSLATE_NOOP("Texts", "print head open"),
+    "paper out": QT_TRANSLATE_NOOP("Texts", "paper out"),
+    "ribbon out": QT_TRANSLATE_NOOP("Texts", "ribbon out"),
+    "receive buffer full": QT_TRANSLATE_NOOP("Texts", "receive buffer full"),
+    "paused": QT_TRANSLATE_NOOP("Texts", "paused"),
+    "print head over temperature": QT_TRANSLATE_NOOP("Texts", "print head over temperature"),
+    "print head under temperature": QT_TRANSLATE_NOOP("Texts", "print head under temperature"),
+    "cutter fault": QT_TRANSLATE_NOOP("Texts", "cutter fault"),
+    "printer reports an error": QT_TRANSLATE_NOOP("Texts", "printer reports an error"),
+    "paper low": QT_TRANSLATE_NOOP("Texts", "paper low"),
+    "paper near end": QT_TRANSLATE_NOOP("Texts", "paper near end"),
+    "cover open": QT_TRANSLATE_NOOP("Texts", "cover open"),
+    "label waiting to be taken": QT_TRANSLATE_NOOP("Texts", "label waiting to be taken"),
+    "controller not ready": QT_TRANSLATE_NOOP("Texts", "controller not ready"),
+    "offline": QT_TRANSLATE_NOOP("Texts", "offline"),
+    "tray calling": QT_TRANSLATE_NOOP("Texts", "tray calling"),
+    "tray present": QT_TRANSLATE_NOOP("Texts", "tray present"),
+    "tray confirmed": QT_TRANSLATE_NOOP("Texts", "tray confirmed"),
+    "tray releasing": QT_TRANSLATE_NOOP("Texts", "tray releasing"),
+}
+_WAITING = re.compile(r"^(\d+) event\(s\) waiting$")
+
+
+def device_detail(detail: str) -> str:
+    """Return a device state's detail in the screen's language, phrase by phrase.
+
+    Phrases nobody translated (an error text with a port name, say) stay as they are.
+    """
+    parts = []
+    for part in re.split(r"(, |; )", detail):
+        waiting = _WAITING.match(part)
+        if waiting:
+            parts.append(translate("Texts", "{n} event(s) waiting").format(n=waiting.group(1)))
+        elif part in DEVICE_PHRASES:
+            parts.append(translate("Texts", DEVICE_PHRASES[part]))
+        else:
+            parts.append(part)
+    return "".join(parts)

@@ -6,6 +6,8 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy
 
+from station.ui.texts import device_detail
+
 translate = QCoreApplication.translate  # the name Qt's lupdate looks for
 
 # High-contrast pairs (background, text); the band and lights also say their state in words.
@@ -111,6 +113,7 @@ class DeviceLight(QLabel):
         text = translate("Devices", "{device}: {state}").format(
             device=device_name(self.device), state=state_words(state)
         )
+        detail = device_detail(detail)
         # A connected device's detail is its port: the tooltip has it, the light stays short.
         shown = detail if detail and (state != "connected" or self.device == "backend") else ""
         self.setText(f"{text}\n{shown}" if shown else text)

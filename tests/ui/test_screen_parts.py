@@ -178,3 +178,26 @@ def test_texts_fall_back_to_the_station_message_in_english():
     assert prompt_text({"phase": "scanning", "units_packed": 1, "units_total": 3,
                         "prompt": "Scan items (1/3)"}) == "Scan items (1/3)"
     assert prompt_text({"phase": "no_such_phase", "prompt": "x"}) == "x"
+
+
+def test_device_details_are_translated_phrase_by_phrase(qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    from station.ui.i18n import install_translator, remove_translators
+    from station.ui.texts import device_detail
+    from station.ui.widgets import DeviceLight
+
+    assert device_detail("offline, 12 event(s) waiting") == "offline, 12 event(s) waiting"
+    app = QApplication.instance()
+    install_translator(app, "es")
+    try:
+        assert device_detail("offline, 12 event(s) waiting") == \
+            "sin conexión, 12 evento(s) en espera"
+        assert device_detail("paper out, cover open") == "sin papel, tapa abierta"
+        assert device_detail("cannot open /dev/ttyUSB0") == "cannot open /dev/ttyUSB0"
+        light = DeviceLight("label_printer")
+        qtbot.addWidget(light)
+        light.set_state("not_ready", "paper out")
+        assert "sin papel" in light.text()
+    finally:
+        remove_translators(app)
