@@ -8,11 +8,11 @@ record from a device thread while another thread reads `since(cursor)` for a liv
 monitor, everything else (`fileno`, `in_waiting`, `write_timeout`, ...) reaches the port
 unchanged, so `drivers.transport` and every driver use it as they use the port itself.
 
-`tap(device, monitor)` puts a `MonitoredPort` under a driver that keeps its port in `_port`
-and opens it in `open()` (`ZplPrinter`, `EscPosPrinter`, `KardexVlm`), or under the
-`ScaleLink` of a scale (`MtSicsScale`, `ToledoScale`, `ContinuousScale`); a reconnect is
-tapped too. `open_monitored(monitor)` is an opener with `open_transport`'s signature, for
-code that opens its own port.
+`open_monitored(monitor)` is an opener with `open_transport`'s signature whose ports are
+`MonitoredPort`s. Every driver that opens a pyserial port takes one as `opener=`
+(`ZplPrinter`, `EscPosPrinter`, `KardexVlm`, `ScannerReader`, every scale and
+`open_scale`), so the monitor records every connection the driver makes, reconnects
+included. The Modbus VLM keeps no pyserial port (pymodbus owns its socket): it has none.
 
 `format_chunks` renders rows of up to 16 bytes: time since the monitor started, direction,
 hex, then the bytes as text with control bytes named, e.g. `SI<CR><LF>` or `<ESC>@`.
@@ -38,7 +38,6 @@ __all__ = [
     "format_chunks",
     "open_monitored",
     "render_text",
-    "tap",
 ]
 
 DEFAULT_LIMIT = 64 * 1024
@@ -188,30 +187,6 @@ def open_monitored(monitor: ByteMonitor) -> Callable[..., MonitoredPort]:
         return MonitoredPort(open_transport(url, **kw), monitor)
 
     return opener
-
-
-def tap(device: Any, monitor: ByteMonitor) -> None:
-    """Record every byte `device` moves from now on, across reconnects (see the module).
-
-    Raises TypeError for a device that does not keep a pyserial port (the Modbus VLM).
-    """
-    holder = getattr(device, "_link", device)
-    if not hasattr(holder, "_port") or not callable(getattr(holder, "open", None)):
-        raise TypeError(f"{type(device).__name__} keeps no pyserial port to tap")
-    opened = holder.open
-
-    def wrap() -> None:
-        port = holder._port
-        if port is not None and not isinstance(port, MonitoredPort):
-            holder._port = MonitoredPort(port, monitor)
-
-    def open_tapped(*args: Any, **kw: Any) -> None:
-        # The drivers open through self.open(), so this instance attribute sees every open.
-        opened(*args, **kw)
-        wrap()
-
-    holder.open = open_tapped
-    wrap()
 
 
 def render_text(data: bytes) -> str:

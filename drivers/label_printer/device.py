@@ -22,9 +22,10 @@
   says it did not stop, and only as of that moment (a roll can still run out mid-batch).
   Any `LabelPrinterError` raised once the job may have left has `job_sent=True`.
 
-Calls are serialised by a lock; `on_printer_state_changed(old, new)` runs on the calling
-thread with the lock held, so it must be quick and must not wait for another thread that
-uses this printer.
+Every (re)connect goes through `opener` (`open_transport`, or another with its signature,
+e.g. a byte monitor's). Calls are serialised by a lock; `on_printer_state_changed(old, new)`
+runs on the calling thread with the lock held, so it must be quick and must not wait for
+another thread that uses this printer.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from drivers.label_printer.errors import (
     LabelPrinterConnectionError,
@@ -67,6 +68,9 @@ from drivers.transport import (
     read_available,
     write_all,
 )
+
+if TYPE_CHECKING:
+    import serial
 
 __all__ = ["PrintResult", "ZplPrinter"]
 
@@ -104,6 +108,7 @@ class ZplPrinter:
         self, url: str, *, timeout_s: float = 2.0, baudrate: int = 9600,
         extended_status: bool = False, write_timeout_s: float = 10.0,
         max_reply_bytes: int = 4096, on_printer_state_changed: StateListener | None = None,
+        opener: Callable[..., serial.SerialBase] = open_transport,
     ) -> None:
         self.url = url
         self.timeout_s = timeout_s
@@ -112,6 +117,7 @@ class ZplPrinter:
         self.write_timeout_s = write_timeout_s
         self.max_reply_bytes = max_reply_bytes
         self.on_printer_state_changed = on_printer_state_changed
+        self._opener = opener
         self._port = None
         self._state = PrinterState.DISCONNECTED
         self._lock = threading.RLock()
@@ -133,8 +139,8 @@ class ZplPrinter:
             if self._port is not None:
                 return
             try:
-                self._port = open_transport(self.url, baudrate=self.baudrate, timeout=0.05,
-                                            write_timeout=self.write_timeout_s)
+                self._port = self._opener(self.url, baudrate=self.baudrate, timeout=0.05,
+                                          write_timeout=self.write_timeout_s)
             except TransportError as exc:
                 self._set_state(PrinterState.DISCONNECTED)
                 raise LabelPrinterConnectionError(str(exc)) from exc

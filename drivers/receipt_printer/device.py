@@ -19,6 +19,8 @@ a simulator's pty). Each call:
 `state` follows every call (`ReceiptPrinterState`); `on_state(state, detail)` is called on
 each change, on the calling thread, so it must be quick. Calls are serialised by a lock.
 The job bytes come from `ReceiptBuilder` (python-escpos commands) or anywhere else.
+Every (re)connect goes through `opener` (`open_transport`, or another with its signature,
+e.g. a byte monitor's).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import enum
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from drivers.receipt_printer.builder import ReceiptBuilder
 from drivers.receipt_printer.errors import (
@@ -58,6 +61,9 @@ from drivers.transport import (
     write_all,
 )
 
+if TYPE_CHECKING:
+    import serial
+
 __all__ = ["CONNECTED_STATES", "READY_STATES", "EscPosPrinter", "ReceiptPrinterState"]
 
 
@@ -84,6 +90,7 @@ class EscPosPrinter:
         self, url: str, *, timeout_s: float = 2.0, profile: ReceiptProfile | str | None = None,
         width_px: int | None = None, baudrate: int = 9600,
         on_state: Callable[[ReceiptPrinterState, str], None] | None = None,
+        opener: Callable[..., serial.SerialBase] = open_transport,
     ) -> None:
         self.url = url
         self.timeout_s = timeout_s
@@ -93,6 +100,7 @@ class EscPosPrinter:
         self.last_status: ReceiptPrinterStatus | None = None
         self._on_state = on_state or (lambda state, detail: None)
         self._state = ReceiptPrinterState.DISCONNECTED
+        self._opener = opener
         self._port = None
         self._resync_s = 0.0  # drain this long before the next request (serial lines)
         self._lock = threading.RLock()
@@ -114,7 +122,7 @@ class EscPosPrinter:
             if self._port is not None:
                 return
             try:
-                self._port = open_transport(self.url, baudrate=self.baudrate, timeout=0.05)
+                self._port = self._opener(self.url, baudrate=self.baudrate, timeout=0.05)
             except TransportError as exc:
                 self._set_state(ReceiptPrinterState.ERROR, str(exc))
                 raise ReceiptPrinterConnectionError(str(exc)) from exc

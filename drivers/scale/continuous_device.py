@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from drivers.scale.base import Weight
 from drivers.scale.continuous import (
@@ -50,6 +51,10 @@ from drivers.scale.link import (
     StateListener,
     protocol_error_for,
 )
+from drivers.transport import open_transport
+
+if TYPE_CHECKING:
+    import serial
 
 __all__ = ["ContinuousScale"]
 
@@ -61,6 +66,7 @@ class ContinuousScale(LinkedScale):
         self, url: str, *, baudrate: int = 9600, timeout_s: float = 1.0,
         fmt: ContinuousFormat | str = "", pattern: str = "", max_line_bytes: int = 128,
         max_garbage: int = 3, on_state: StateListener | None = None,
+        opener: Callable[..., serial.SerialBase] = open_transport,
     ) -> None:
         self.url = url
         self.timeout_s = timeout_s
@@ -69,7 +75,7 @@ class ContinuousScale(LinkedScale):
         self.max_line_bytes = max_line_bytes
         self.max_garbage = max_garbage
         self.garbage_lines = 0  # lines that did not fit the format, in all
-        self._link = ScaleLink(url, baudrate=baudrate, on_state=on_state)
+        self._link = ScaleLink(url, baudrate=baudrate, on_state=on_state, opener=opener)
         self._lines = LineBuffer(max_line_bytes, resync=True)
 
     # --------------------------------------------------------------- readings

@@ -30,8 +30,10 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from drivers.scale.base import Weight
 from drivers.scale.errors import (
@@ -63,6 +65,10 @@ from drivers.scale.mtsics import (
     to_grams,
     weight_fields,
 )
+from drivers.transport import open_transport
+
+if TYPE_CHECKING:
+    import serial
 
 __all__ = ["MtSicsScale", "ScaleIdentity", "Weight", "WeightStream"]
 
@@ -83,6 +89,7 @@ class MtSicsScale(LinkedScale):
     def __init__(
         self, url: str, *, baudrate: int = 9600, timeout_s: float = 1.0, max_line_bytes: int = 256,
         quirks: MtSicsQuirks | str = "standard", on_state: StateListener | None = None,
+        opener: Callable[..., serial.SerialBase] = open_transport,
     ) -> None:
         self.url = url
         self.baudrate = baudrate
@@ -93,7 +100,7 @@ class MtSicsScale(LinkedScale):
                 raise ValueError(f"unknown MT-SICS quirks {quirks!r}: one of {sorted(QUIRKS)}")
             quirks = QUIRKS[quirks]
         self.quirks = quirks
-        self._link = ScaleLink(url, baudrate=baudrate, on_state=on_state)
+        self._link = ScaleLink(url, baudrate=baudrate, on_state=on_state, opener=opener)
         self._lines = LineBuffer(max_line_bytes)
         self._queue: deque[bytes] = deque()  # complete lines not yet consumed
         self._stream: WeightStream | None = None

@@ -11,15 +11,24 @@
 (`drivers.scale.continuous.PRESETS`); "" is the standard one of each (`standard`, `8217`,
 `cas`). `pattern` is for continuous scales only. The stream is not opened here: it opens
 on the first call, so a scale that is unplugged at start-up is not an error yet.
+`opener` opens it (and every reconnect): `open_transport` unless given another with its
+signature, e.g. `drivers.monitor.open_monitored(monitor)` to record the bytes.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from drivers.scale.base import Scale
 from drivers.scale.continuous_device import ContinuousScale
 from drivers.scale.device import MtSicsScale
 from drivers.scale.mtsics import QUIRKS
 from drivers.scale.toledo_device import ToledoScale
+from drivers.transport import open_transport
+
+if TYPE_CHECKING:
+    import serial
 
 __all__ = ["SCALE_PROTOCOLS", "open_scale"]
 
@@ -28,7 +37,7 @@ SCALE_PROTOCOLS = ("mt-sics", "toledo-8217", "continuous")
 
 def open_scale(
     protocol: str, url: str, *, baudrate: int = 9600, timeout_s: float = 1.0, model: str = "",
-    pattern: str = "",
+    pattern: str = "", opener: Callable[..., serial.SerialBase] = open_transport,
 ) -> Scale:
     """Return the driver for `protocol` at `url`; ValueError for an unknown protocol or model."""
     if protocol not in SCALE_PROTOCOLS:
@@ -40,7 +49,10 @@ def open_scale(
         name = model or "standard"
         if name not in QUIRKS:
             raise ValueError(f"unknown MT-SICS model {name!r}: one of {sorted(QUIRKS)}")
-        return MtSicsScale(url, baudrate=baudrate, timeout_s=timeout_s, quirks=name)
+        return MtSicsScale(url, baudrate=baudrate, timeout_s=timeout_s, quirks=name,
+                           opener=opener)
     if protocol == "toledo-8217":
-        return ToledoScale(url, baudrate=baudrate, timeout_s=timeout_s, profile=model or "8217")
-    return ContinuousScale(url, baudrate=baudrate, timeout_s=timeout_s, fmt=model, pattern=pattern)
+        return ToledoScale(url, baudrate=baudrate, timeout_s=timeout_s, profile=model or "8217",
+                           opener=opener)
+    return ContinuousScale(url, baudrate=baudrate, timeout_s=timeout_s, fmt=model,
+                           pattern=pattern, opener=opener)

@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from drivers.scale.base import ScaleState
 from drivers.scale.errors import ScaleConnectionError, ScaleProtocolError, ScaleTimeoutError
@@ -39,6 +39,9 @@ from drivers.transport import (
     write_all,
 )
 
+if TYPE_CHECKING:
+    import serial
+
 __all__ = ["LineBuffer", "LinkedScale", "Overlong", "ScaleLink", "protocol_error_for"]
 
 log = logging.getLogger(__name__)
@@ -47,17 +50,23 @@ StateListener = Callable[[ScaleState, str], None]
 
 
 class ScaleLink:
-    """One transport to a scale at a pyserial `url`, opened lazily and reopened after a loss."""
+    """One transport to a scale at a pyserial `url`, opened lazily and reopened after a loss.
+
+    Every (re)open calls `opener(url, baudrate=..., timeout=..., **serial_kw)`:
+    `open_transport` unless a caller gives another with its signature (a byte monitor's).
+    """
 
     def __init__(
         self, url: str, *, baudrate: int = 9600, serial_kw: dict[str, Any] | None = None,
         on_state: StateListener | None = None,
+        opener: Callable[..., serial.SerialBase] = open_transport,
     ) -> None:
         self.url = url
         self.baudrate = baudrate
         self.serial_kw = dict(serial_kw or {})
         self.lock = threading.RLock()
         self._on_state = on_state
+        self._opener = opener
         self._port = None
         self._state = ScaleState.DISCONNECTED
 
@@ -77,7 +86,7 @@ class ScaleLink:
             if self._port is not None:
                 return
             try:
-                self._port = open_transport(
+                self._port = self._opener(
                     self.url, baudrate=self.baudrate, timeout=0.05, **self.serial_kw
                 )
             except TransportError as exc:

@@ -23,6 +23,8 @@ be told from the next one; dropping input before each command makes that unlikel
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from drivers.scale.base import Weight
 from drivers.scale.errors import (
@@ -46,6 +48,10 @@ from drivers.scale.toledo import (
     parse_frame,
     split_frame,
 )
+from drivers.transport import open_transport
+
+if TYPE_CHECKING:
+    import serial
 
 __all__ = ["ToledoScale"]
 
@@ -57,6 +63,7 @@ class ToledoScale(LinkedScale):
         self, url: str, *, baudrate: int = 9600, timeout_s: float = 1.0,
         profile: ToledoProfile | str = "8217", max_frame_bytes: int = 16, poll_s: float = 0.05,
         on_state: StateListener | None = None,
+        opener: Callable[..., serial.SerialBase] = open_transport,
     ) -> None:
         if isinstance(profile, str):
             if profile not in PROFILES:
@@ -68,7 +75,8 @@ class ToledoScale(LinkedScale):
         self.max_frame_bytes = max_frame_bytes
         self.poll_s = poll_s
         serial_kw = {"bytesize": 7, "parity": "E", "stopbits": 1}
-        self._link = ScaleLink(url, baudrate=baudrate, serial_kw=serial_kw, on_state=on_state)
+        self._link = ScaleLink(url, baudrate=baudrate, serial_kw=serial_kw, on_state=on_state,
+                               opener=opener)
 
     # ---------------------------------------------------------------- commands
     def weight_immediate(self) -> Weight:

@@ -10,6 +10,9 @@ and must be quick (put the line on a queue):
 - `on_state(state, detail)`: connection state changes. A lost or unopenable stream is retried
   every `reconnect_s`; a run of failed attempts reports `ERROR` once (again only if the reason
   changes), so a scanner that stays unplugged does not flood the listener.
+
+Every (re)connect goes through `opener` (`open_transport`, or another with its signature,
+e.g. a byte monitor's).
 """
 
 from __future__ import annotations
@@ -18,10 +21,14 @@ import enum
 import logging
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from drivers.scanner.errors import ScannerConnectionError, ScannerError, ScannerOverflowError
 from drivers.scanner.protocol import LineFramer, Overflow, ScanLine, Terminator
 from drivers.transport import TransportError, close_transport, open_transport, read_available
+
+if TYPE_CHECKING:
+    import serial
 
 __all__ = ["CONNECTED_STATES", "ScannerReader", "ScannerState"]
 
@@ -63,10 +70,12 @@ class ScannerReader:
         on_overflow: Callable[[int], None] | None = None,
         on_state: Callable[[ScannerState, str], None] | None = None,
         name: str = "scanner",
+        opener: Callable[..., serial.SerialBase] = open_transport,
     ) -> None:
         self.url = url
         self.baudrate = baudrate
         self.reconnect_s = reconnect_s
+        self._opener = opener
         self._framer_args = (terminator, max_line_bytes, prefix, suffix)
         LineFramer(*self._framer_args)  # reject a bad configuration in the caller's thread
         self._on_line = on_line or _ignore
@@ -111,7 +120,7 @@ class ScannerReader:
                 if self._state is not ScannerState.ERROR:
                     self._set_state(ScannerState.CONNECTING, self.url)
                 try:
-                    port = open_transport(self.url, baudrate=self.baudrate, timeout=_READ_WAIT_S)
+                    port = self._opener(self.url, baudrate=self.baudrate, timeout=_READ_WAIT_S)
                 except TransportError as exc:
                     self.last_error = ScannerConnectionError(str(exc))
                     self._set_state(ScannerState.ERROR, str(exc))

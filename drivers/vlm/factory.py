@@ -16,9 +16,11 @@ def open_vlm(protocol: str, url: str, **options: Any) -> VlmController:
 
     - `kardex-jmif`: `KardexVlm(url, **options)`; `url` is any pyserial URL
       (`socket://10.0.0.7:9600`, `/dev/ttyUSB0`); options e.g. `dialect="jmif-pipe"`,
-      `address="SH1-1"`, `timeout_s`, `codes=TaskCodes(...)`, `expect_ack`.
+      `address="SH1-1"`, `timeout_s`, `codes=TaskCodes(...)`, `expect_ack`,
+      `opener=open_monitored(monitor)` (`drivers.monitor`) to record the bytes.
     - `modbus`: `ModbusVlm(url, **options)`; `url` is `modbus://HOST[:PORT][?unit=N]`;
-      options e.g. `register_map=RegisterMap(...)`, `timeout_s`, `request_timeout_s`.
+      options e.g. `register_map=RegisterMap(...)`, `timeout_s`, `request_timeout_s`; no
+      `opener`: pymodbus keeps its own socket.
 
     Raises ValueError for an unknown protocol or a malformed URL, TypeError for an unknown
     option.

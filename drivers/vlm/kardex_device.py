@@ -23,7 +23,8 @@ has been written, a later failure (timeout, connection lost) leaves the call ope
 controller may have it, so call `release_tray()` (idempotent) before calling another tray.
 
 With `expect_ack=False` (controllers configured to answer only `0`), `call_tray` returns as
-soon as the task is written. Calls are serialised by a lock.
+soon as the task is written. Calls are serialised by a lock. Every (re)connect goes through
+`opener` (`open_transport`, or another with its signature, e.g. a byte monitor's).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from drivers.transport import (
     TransportError,
@@ -74,6 +75,9 @@ from drivers.vlm.kardex import (
     result_meaning,
 )
 
+if TYPE_CHECKING:
+    import serial
+
 __all__ = ["KardexVlm"]
 
 log = logging.getLogger(__name__)
@@ -95,6 +99,7 @@ class KardexVlm(AdapterBase):
         self, url: str, *, dialect: str | Dialect = "jmif", codes: TaskCodes | None = None,
         address: str = "", baudrate: int = 9600, timeout_s: float = 2.0, expect_ack: bool = True,
         task_id_start: int | None = None, max_line_bytes: int = 4096,
+        opener: Callable[..., serial.SerialBase] = open_transport,
     ) -> None:
         self.url = url
         self.dialect = dialect_named(dialect)
@@ -108,6 +113,7 @@ class KardexVlm(AdapterBase):
         # Ids from the clock, so a restarted station does not reuse the ids of its last run.
         start = task_id_start if task_id_start is not None else int(time.time()) % 10**6 * 1000
         self._ids = itertools.count(start)
+        self._opener = opener
         self._port = None
         self._rx = bytearray()
         self._lock = threading.RLock()
@@ -125,7 +131,7 @@ class KardexVlm(AdapterBase):
         with self._lock:
             if self._port is None:
                 try:
-                    self._port = open_transport(self.url, baudrate=self.baudrate)
+                    self._port = self._opener(self.url, baudrate=self.baudrate)
                 except TransportError as exc:
                     raise VlmConnectionError(str(exc)) from exc
                 self._rx.clear()

@@ -1,8 +1,9 @@
 """Check each configured device once, headless: does it open, answer, print; what was sent.
 
 Every check takes the device's `DeviceSection` (as the station config has it, or as a setup
-screen is editing it), builds the same driver the station builds, taps its port with a
-`ByteMonitor` and returns a `CheckResult`. A check never raises and never hangs: driver errors
+screen is editing it), builds the same driver the station builds with a byte monitor's
+opener (`opener=open_monitored(monitor)`, so every byte the check moves is recorded in a
+`ByteMonitor`) and returns a `CheckResult`. A check never raises and never hangs: driver errors
 and unexpected failures become a failed result, each driver call has the configured
 `timeout_s`, and `run_bounded` gives up on a check that still has no result after its budget
 (its thread is a daemon and ends by itself).
@@ -29,7 +30,7 @@ from serial.tools import list_ports
 
 from drivers.label_printer.device import ZplPrinter
 from drivers.label_printer.errors import LabelPrinterError
-from drivers.monitor import ByteMonitor, Chunk, format_chunks, open_monitored, render_text, tap
+from drivers.monitor import ByteMonitor, Chunk, format_chunks, open_monitored, render_text
 from drivers.receipt_printer.device import EscPosPrinter
 from drivers.receipt_printer.errors import ReceiptPrinterError
 from drivers.scale.continuous import PRESETS
@@ -203,8 +204,8 @@ def check_scale(cfg: DeviceSection, *, monitor: ByteMonitor | None = None) -> Ch
 
     def body() -> tuple[bool, str, str]:
         scale = open_scale(cfg.protocol or SCALE_PROTOCOLS[0], cfg.url, baudrate=cfg.baudrate,
-                           timeout_s=cfg.timeout_s, model=cfg.model, pattern=cfg.pattern)
-        tap(scale, monitor)
+                           timeout_s=cfg.timeout_s, model=cfg.model, pattern=cfg.pattern,
+                           opener=open_monitored(monitor))
         try:
             try:
                 weight = scale.weight_immediate()
@@ -235,8 +236,8 @@ def check_label_printer(
     monitor = ByteMonitor() if monitor is None else monitor  # an empty one is falsy
 
     def body() -> tuple[bool, str, str]:
-        printer = ZplPrinter(cfg.url, timeout_s=cfg.timeout_s, baudrate=cfg.baudrate)
-        tap(printer, monitor)
+        printer = ZplPrinter(cfg.url, timeout_s=cfg.timeout_s, baudrate=cfg.baudrate,
+                             opener=open_monitored(monitor))
         try:
             state, detail = label_printer_state(printer)
             if state != "connected":
@@ -264,8 +265,8 @@ def check_receipt_printer(
     monitor = ByteMonitor() if monitor is None else monitor  # an empty one is falsy
 
     def body() -> tuple[bool, str, str]:
-        printer = EscPosPrinter(cfg.url, timeout_s=cfg.timeout_s, baudrate=cfg.baudrate)
-        tap(printer, monitor)
+        printer = EscPosPrinter(cfg.url, timeout_s=cfg.timeout_s, baudrate=cfg.baudrate,
+                                opener=open_monitored(monitor))
         try:
             state, detail = receipt_printer_state(printer)
             if state != "connected":
@@ -291,13 +292,12 @@ def check_vlm(cfg: DeviceSection, *, monitor: ByteMonitor | None = None) -> Chec
     def body() -> tuple[bool, str, str]:
         protocol = cfg.protocol or VLM_PROTOCOLS[0]
         options: dict[str, Any] = {"timeout_s": cfg.timeout_s}
-        if protocol == "kardex-jmif":
-            options.update(baudrate=cfg.baudrate, **({"dialect": cfg.model} if cfg.model else {}))
+        if protocol == "kardex-jmif":  # the Modbus client is pymodbus's own: no bytes to record
+            options.update(baudrate=cfg.baudrate, opener=open_monitored(monitor),
+                           **({"dialect": cfg.model} if cfg.model else {}))
         vlm = open_vlm(protocol, cfg.url, **options)
         try:
             no_ping = protocol == "kardex-jmif" and vlm.codes.ping is None
-            if protocol == "kardex-jmif":
-                tap(vlm, monitor)  # the Modbus client is pymodbus's own: nothing to tap
             state, detail = vlm_state(vlm)
             if state != "connected":
                 return False, f"{state.replace('_', ' ')}: {detail}", detail
