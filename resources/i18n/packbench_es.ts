@@ -478,6 +478,16 @@
     </message>
     <message>
         <location line="+9"/>
+        <source>LOT  Now scan the lot number of {sku}</source>
+        <translation>LOTE  Ahora escanee el número de lote de {sku}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>SERIAL  Now scan the serial number of {sku}</source>
+        <translation>SERIE  Ahora escanee el número de serie de {sku}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>STOP  {reason}</source>
         <translation>ALTO  {reason}</translation>
     </message>

@@ -103,6 +103,13 @@ class ScreenEvents:
             self.context.show_page("none")
         if e.get("phase") == "await_reason":
             self.context.show_reasons(str(e.get("supervisor_name", "")))
+        elif e.get("phase") in ("await_lot", "await_serial"):
+            # The unit is not packed yet: amber until its lot or serial is scanned.
+            sku = e.get("pending_sku") or e.get("sku", "")
+            text = (translate("MainWindow", "LOT  Now scan the lot number of {sku}")
+                    if e["phase"] == "await_lot"
+                    else translate("MainWindow", "SERIAL  Now scan the serial number of {sku}"))
+            self.set_band("waiting", text.format(sku=sku))
 
     def _on_scan_rejected(self, e: dict[str, Any]) -> None:
         why = reason_text(e)

@@ -188,3 +188,20 @@ def test_posting_events_keeps_none_and_true_alive(qtbot, screen):
     after = sys.getrefcount(True), sys.getrefcount(None)
     # Other threads may hold a few transient references; 50 posts must not cost 50.
     assert abs(after[0] - before[0]) < 20 and abs(after[1] - before[1]) < 20
+
+
+def test_an_item_waiting_for_its_lot_or_serial_is_amber_not_green(qtbot, screen):
+    bridge, window = screen
+    send(qtbot, bridge, opened(), make_event(
+        "scan.accepted", SID, seq=3, order_id="ord_2", kind="item", code="VIT", line_id="L2",
+        sku="VIT-1", packed=0, qty=1, phase="await_lot", pending_sku="VIT-1",
+        message="VIT-1: scan the lot number."))
+    assert window.band_state == "waiting" and "lot number of VIT-1" in window.band.text()
+    send(qtbot, bridge, make_event(
+        "scan.accepted", SID, seq=4, order_id="ord_2", kind="lot", code="L1", line_id="L2",
+        sku="VIT-1", packed=1, qty=1, phase="scanning", message="VIT-1 1/1."))
+    assert window.band_state == "accepted"
+    send(qtbot, bridge, make_event(
+        "scan.accepted", SID, seq=5, order_id="ord_2", kind="item", code="PH", line_id="L1",
+        sku="MUG-1", packed=0, qty=2, phase="await_serial", pending_sku="MUG-1"))
+    assert window.band_state == "waiting" and "serial number of MUG-1" in window.band.text()
