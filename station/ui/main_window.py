@@ -127,11 +127,11 @@ class MainWindow(ScreenEvents, QMainWindow):
         self.prompt_label.setStyleSheet("color: #000000; background-color: #ffffff; padding: 8px;")
         layout.addWidget(self.prompt_label)
 
-        self.band = big_label(28, bold=True, wrap=True)
+        self.band = big_label(28, bold=True, wrap=True, touch=True)
         self.band.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.band.setMinimumHeight(84)
         # Touching the band acknowledges a rejection (stops a repeating alarm).
-        self.band.mousePressEvent = lambda _e: self.acknowledge()
+        self.band.touched.connect(self.acknowledge)
         layout.addWidget(self.band)
 
         middle = QHBoxLayout()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QFont, QMouseEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy
 
 from station.ui.texts import device_detail
@@ -53,9 +53,20 @@ def state_words(state: str) -> str:
     return words.get(state, state)
 
 
-def big_label(points: int, *, bold: bool = False, wrap: bool = False) -> QLabel:
+class TouchLabel(QLabel):
+    """A label that emits `touched` when pressed (the verdict band)."""
+
+    touched = Signal()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.touched.emit()
+        super().mousePressEvent(event)
+
+
+def big_label(points: int, *, bold: bool = False, wrap: bool = False,
+              touch: bool = False) -> QLabel:
     """Return a label that never takes keyboard focus, in a `points` font."""
-    label = QLabel()
+    label = TouchLabel() if touch else QLabel()
     font = QFont()
     font.setPointSize(points)
     font.setBold(bold)

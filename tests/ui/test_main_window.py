@@ -205,3 +205,26 @@ def test_an_item_waiting_for_its_lot_or_serial_is_amber_not_green(qtbot, screen)
         "scan.accepted", SID, seq=5, order_id="ord_2", kind="item", code="PH", line_id="L1",
         sku="MUG-1", packed=0, qty=2, phase="await_serial", pending_sku="MUG-1"))
     assert window.band_state == "waiting" and "serial number of MUG-1" in window.band.text()
+
+
+def test_touching_the_band_silences_a_repeating_reject(qtbot):
+    from PySide6.QtCore import Qt
+
+    from station.config import SoundSection
+    from station.ui.sound import VerdictSounds
+
+    bridge = EventBridge()
+    sounds = VerdictSounds(SoundSection(repeat_reject_s=0.05))
+    window = MainWindow(bridge, sounds=sounds)
+    qtbot.addWidget(window)
+    window.show()
+    played: list[str] = []
+    sounds.played.connect(played.append)
+    send(qtbot, bridge, opened(), make_event(
+        "scan.rejected", SID, seq=4, order_id="ord_2", kind="item", code="X",
+        reason="wrong_item", message="Wrong item."))
+    qtbot.waitUntil(lambda: played.count("reject") >= 3, timeout=3000)
+    assert sounds.repeating
+    qtbot.mouseClick(window.band, Qt.MouseButton.LeftButton)
+    assert not sounds.repeating
+    assert window.lights["sound"].state in ("connected", "error")  # it says either way
