@@ -196,3 +196,18 @@ def test_short_pick_needs_a_second_press(qtbot, rig):
     qtbot.waitUntil(lambda: window.band_state == "waiting" and window.phase == "idle",
                     timeout=3000)
     assert "HOLD" in window.band.text()
+
+
+def test_a_scale_unplugged_mid_weighing_turns_its_light_red_and_loses_nothing(qtbot, rig):
+    window, scanner, scale, _, seen, _ = rig
+    for code in ("BADGE:P1", "SO-2", MUG):
+        scan(qtbot, seen, scanner, code)
+    qtbot.waitUntil(lambda: window.band_state == "waiting", timeout=5000)
+    scale.place(0.0)
+    qtbot.waitUntil(lambda: window.gauge.grams == 0.0, timeout=5000)
+    scale.drop_connection()
+    scale.stop()  # unplugged
+    qtbot.waitUntil(lambda: window.lights["scale"].state == "disconnected", timeout=10000)
+    assert window.gauge.live_label.text() == "no reading"
+    assert window.phase == "weighing" and window.model.lines[0].packed == 1  # nothing lost
+    assert "SO-2" in window.order_label.text()
