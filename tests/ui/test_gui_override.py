@@ -48,9 +48,10 @@ def rig(qtbot, tmp_path):
     })
     bridge = EventBridge()
     seen: list[dict] = []
-    bridge.event.connect(seen.append)
     station = GuiStation(config, bridge.post)
     window = MainWindow(bridge, station=station)
+    # After the window's own slot: an event seen here is already on the screen.
+    bridge.event.connect(seen.append)
     qtbot.addWidget(window)
     window.show()
     wedge = WedgeFilter(station.feed_scan, parent=window)
@@ -164,6 +165,7 @@ def test_a_badge_scanned_while_the_pin_page_is_open_is_not_typed_into_it(qtbot, 
     mark = len(seen)
     scale.place(900.0)
     until(qtbot, seen, mark, "weight.rejected")
+    assert window.phase == "weight_rejected"
     qtbot.keyClick(window, Qt.Key.Key_F8)
     assert window.context.page == "pin"
     edit = window.context.badge_edit

@@ -15,9 +15,10 @@ from tests.integration.seed import MUG, seed
 def start(qtbot, config):
     bridge = EventBridge()
     seen: list[dict] = []
-    bridge.event.connect(seen.append)
     station = GuiStation(config, bridge.post)
     window = MainWindow(bridge, station=station)
+    # After the window's own slot: an event seen here is already on the screen.
+    bridge.event.connect(seen.append)
     qtbot.addWidget(window)
     window.show()
     station.start()

@@ -38,9 +38,10 @@ def screen(qtbot, tmp_path):
     config = load_config(path)
     bridge = EventBridge()
     seen: list[dict] = []
-    bridge.event.connect(seen.append)
     station = GuiStation(config, bridge.post)
     built = Screen(bridge, station, config, path)
+    # After the window's own slot: an event seen here is already on the screen.
+    bridge.event.connect(seen.append)
     qtbot.addWidget(built.window)
     built.window.show()
     station.start()
