@@ -17,6 +17,7 @@ def test_docs_are_generated_from_the_model():
 def test_example_file_is_valid():
     config = load_config(ROOT / "resources/examples/station.toml")
     assert config.devices.scale.protocol == "mt-sics"
+    assert (config.sound.volume, config.station.language) == (80, "")
     # relative SQLite paths resolve next to the config file
     assert config.database_url() == f"sqlite:///{ROOT / 'resources/examples/packbench.db'}"
 
