@@ -393,6 +393,15 @@ class ConfigError(Exception):
     """The configuration file cannot be used."""
 
 
+def describe_invalid(heading: str, exc: ValidationError) -> str:
+    """Return `heading` and one line per invalid key (`devices.scale.baudrate: ...`)."""
+    lines = [heading]
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"])
+        lines.append(f"  {where}: {err['msg']}")
+    return "\n".join(lines)
+
+
 def load_config(path: str | Path | None) -> StationConfig:
     """Load and validate a station TOML file; no path gives the defaults."""
     if path is None:
@@ -407,11 +416,7 @@ def load_config(path: str | Path | None) -> StationConfig:
     try:
         config = StationConfig.model_validate(data)
     except ValidationError as exc:
-        lines = [f"{path}: invalid configuration"]
-        for err in exc.errors():
-            where = ".".join(str(p) for p in err["loc"])
-            lines.append(f"  {where}: {err['msg']}")
-        raise ConfigError("\n".join(lines)) from exc
+        raise ConfigError(describe_invalid(f"{path}: invalid configuration", exc)) from exc
     db = config.station.database
     if db.startswith("sqlite:///") and not db.startswith("sqlite:////"):
         # A relative SQLite path is relative to the config file, not the working folder.

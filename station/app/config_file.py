@@ -32,6 +32,7 @@ from station.config import (
     ConfigError,
     DeviceSection,
     StationConfig,
+    describe_invalid,
     load_config,
 )
 
@@ -149,11 +150,8 @@ def _validate(path: Path, text: str) -> None:
     try:
         StationConfig.model_validate(tomllib.loads(text))
     except ValidationError as exc:
-        lines = [f"{path}: not saved, the configuration would be invalid"]
-        for err in exc.errors():
-            where = ".".join(str(p) for p in err["loc"])
-            lines.append(f"  {where}: {err['msg']}")
-        raise ConfigError("\n".join(lines)) from exc
+        raise ConfigError(describe_invalid(
+            f"{path}: not saved, the configuration would be invalid", exc)) from exc
     except tomllib.TOMLDecodeError as exc:  # e.g. a value that is not a TOML type
         raise ConfigError(f"{path}: not saved: {exc}") from exc
 

@@ -233,26 +233,19 @@ def check_label_printer(
     """Ask the ZPL printer for its host status; with `print_test`, print the test label."""
     if not cfg.url:
         return _not_configured("label_printer")
-    monitor = ByteMonitor() if monitor is None else monitor  # an empty one is falsy
 
-    def body() -> tuple[bool, str, str]:
-        printer = ZplPrinter(cfg.url, timeout_s=cfg.timeout_s, baudrate=cfg.baudrate,
-                             opener=open_monitored(monitor))
-        try:
-            state, detail = label_printer_state(printer)
-            if state != "connected":
-                return False, f"{state.replace('_', ' ')}: {detail}", detail
-            summary = "ready" + (f" ({detail})" if detail else "")
-            if print_test:
-                zpl, data = sample_label(config or StationConfig())
-                result = printer.print_label(zpl)
-                summary += (f"; test label printed ({result.bytes_sent} bytes, "
-                            f"tracking {data.tracking_number})")
-            return True, summary, detail
-        finally:
-            printer.close()
+    def test(printer: ZplPrinter) -> str:
+        zpl, data = sample_label(config or StationConfig())
+        result = printer.print_label(zpl)
+        return (f"test label printed ({result.bytes_sent} bytes, "
+                f"tracking {data.tracking_number})")
 
-    return _run("label_printer", cfg.url, monitor, body)
+    return _check_printer(
+        "label_printer", cfg, monitor,
+        lambda opener: ZplPrinter(cfg.url, timeout_s=cfg.timeout_s, baudrate=cfg.baudrate,
+                                  opener=opener),
+        label_printer_state, test if print_test else None,
+    )
 
 
 def check_receipt_printer(
@@ -262,25 +255,41 @@ def check_receipt_printer(
     """Ask the ESC/POS printer for its status; with `print_test`, print the test insert."""
     if not cfg.url:
         return _not_configured("receipt_printer")
+
+    def test(printer: EscPosPrinter) -> str:
+        job, _ = sample_insert(config or StationConfig())
+        printer.print_job(job)
+        return f"test insert printed ({len(job)} bytes)"
+
+    return _check_printer(
+        "receipt_printer", cfg, monitor,
+        lambda opener: EscPosPrinter(cfg.url, timeout_s=cfg.timeout_s, baudrate=cfg.baudrate,
+                                     opener=opener),
+        receipt_printer_state, test if print_test else None,
+    )
+
+
+def _check_printer(
+    device: str, cfg: DeviceSection, monitor: ByteMonitor | None, make: Callable[..., Any],
+    state_of: Callable[[Any], tuple[str, str]], test: Callable[[Any], str] | None,
+) -> CheckResult:
+    """Judge a printer by the station's own state mapping; then run `test` if given."""
     monitor = ByteMonitor() if monitor is None else monitor  # an empty one is falsy
 
     def body() -> tuple[bool, str, str]:
-        printer = EscPosPrinter(cfg.url, timeout_s=cfg.timeout_s, baudrate=cfg.baudrate,
-                                opener=open_monitored(monitor))
+        printer = make(open_monitored(monitor))
         try:
-            state, detail = receipt_printer_state(printer)
+            state, detail = state_of(printer)
             if state != "connected":
                 return False, f"{state.replace('_', ' ')}: {detail}", detail
             summary = "ready" + (f" ({detail})" if detail else "")
-            if print_test:
-                job, _ = sample_insert(config or StationConfig())
-                printer.print_job(job)
-                summary += f"; test insert printed ({len(job)} bytes)"
+            if test is not None:
+                summary += "; " + test(printer)
             return True, summary, detail
         finally:
             printer.close()
 
-    return _run("receipt_printer", cfg.url, monitor, body)
+    return _run(device, cfg.url, monitor, body)
 
 
 def check_vlm(cfg: DeviceSection, *, monitor: ByteMonitor | None = None) -> CheckResult:

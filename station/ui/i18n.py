@@ -8,6 +8,7 @@ dialogs. Widgets translate when they are built, so this runs before the first wi
 
 from __future__ import annotations
 
+import functools
 import logging
 from importlib import resources
 from pathlib import Path
@@ -22,10 +23,16 @@ PREFIX = "packbench_"
 _MARK = "packbench-i18n"  # object name of the translators installed here
 
 
+@functools.cache
+def _languages() -> tuple[str, ...]:
+    # Read the folder once: the settings page asks again on the GUI thread.
+    found = {p.stem.removeprefix(PREFIX) for p in I18N_DIR.glob(PREFIX + "*.qm")}
+    return tuple(sorted(found | {SOURCE_LANGUAGE}))
+
+
 def available_languages() -> list[str]:
     """Return the languages the screen can show: English and each compiled translation."""
-    found = {p.stem.removeprefix(PREFIX) for p in I18N_DIR.glob(PREFIX + "*.qm")}
-    return sorted(found | {SOURCE_LANGUAGE})
+    return list(_languages())
 
 
 def _candidates(language: str) -> list[str]:

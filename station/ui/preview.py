@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from PIL import Image
 from PySide6.QtCore import QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPixmap
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session, sessionmaker
 
 from station.app.printed import PrintRecord, latest_by_kind, latest_prints
 from station.printing.preview import PreviewError, render_escpos_preview, render_zpl_preview
+from station.ui.widgets import big_label
 
 log = logging.getLogger(__name__)
 
@@ -180,17 +181,6 @@ def _fits(scaled: QSize, box: QSize) -> bool:
         scaled.width() == box.width() or scaled.height() == box.height())
 
 
-def _label(points: int, *, bold: bool = False) -> QLabel:
-    label = QLabel()
-    font = QFont()
-    font.setPointSize(points)
-    font.setBold(bold)
-    label.setFont(font)
-    label.setWordWrap(True)
-    label.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    return label
-
-
 class PrintPanel(QFrame):
     """One job's preview with what it is, for which order and parcel, and its state."""
 
@@ -203,10 +193,10 @@ class PrintPanel(QFrame):
         self.printer_state = ("", "")
         self.setFrameShape(QFrame.Shape.Box)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.title = _label(16, bold=True)
+        self.title = big_label(16, bold=True, wrap=True)
         self.view = ImageView()
-        self.details = _label(14)
-        self.status = _label(14, bold=True)
+        self.details = big_label(14, wrap=True)
+        self.status = big_label(14, bold=True, wrap=True)
         layout = QVBoxLayout(self)
         for widget in (self.title, self.view, self.details, self.status):
             layout.addWidget(widget)

@@ -29,14 +29,10 @@ from station.app import doctor
 from station.app.doctor import CheckResult, SerialPortInfo, model_choices
 from station.config import PROTOCOLS, DeviceSection, StationConfig
 from station.ui.setup_jobs import JobRunner, MonitorView
-from station.ui.widgets import big_label, paint, touch_button
+from station.ui.widgets import COLOURS, LIGHT_COLOURS, big_label, paint, touch_button
 
-RESULT_COLOURS = {
-    "ok": ("#0b6e1f", "#ffffff"),
-    "fail": ("#b00020", "#ffffff"),
-    "busy": ("#f2a900", "#000000"),
-    "idle": ("#5a5a5a", "#ffffff"),
-}
+RESULT_COLOURS = {"ok": COLOURS["accepted"], "fail": COLOURS["rejected"],
+                  "busy": COLOURS["waiting"], "idle": LIGHT_COLOURS["unknown"]}
 BAUDRATES = ("1200", "2400", "4800", "9600", "19200", "38400", "57600", "115200")
 LISTEN_S = 15.0  # how long "Listen to scanner" waits for one scan
 URL_HINTS = {

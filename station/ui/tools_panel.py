@@ -32,15 +32,12 @@ from station.app.shipments import BatchReprint, packed_today, reprint_orders
 from station.app.work import CancelToken, Job, ProgressFn, import_job
 from station.config import StationConfig
 from station.ui.long_work import LongWork, ProgressPanel
+from station.ui.widgets import COLOURS, touch_button
 from sync.importing import ImportFailed, ImportResult
 
-# High-contrast pairs (background, text); the result also says what happened in words.
-RESULT_COLOURS = {
-    "ok": ("#0b6e1f", "#ffffff"),
-    "stopped": ("#f2a900", "#000000"),
-    "failed": ("#b00020", "#ffffff"),
-    "running": ("#2b2b2b", "#ffffff"),
-}
+# The screen's colour pairs; the result also says what happened in words.
+RESULT_COLOURS = {"ok": COLOURS["accepted"], "stopped": COLOURS["waiting"],
+                  "failed": COLOURS["rejected"], "running": COLOURS["idle"]}
 IMPORT_KEYS = {"products": "Alt+P", "orders": "Alt+O", "boxes": "Alt+B"}
 
 
@@ -49,15 +46,6 @@ def _font(points: int, *, bold: bool = False) -> QFont:
     font.setPointSize(points)
     font.setBold(bold)
     return font
-
-
-def _button(text: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setFont(_font(15, bold=True))
-    button.setMinimumHeight(64)
-    # No focus: Enter from a keyboard-wedge scanner must never press it.
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    return button
 
 
 class ToolsPanel(QWidget):
@@ -96,10 +84,10 @@ class ToolsPanel(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         self._shortcuts: list[QShortcut] = []
         for col, (kind, key) in enumerate(IMPORT_KEYS.items()):
-            button = _button(self.tr("{action} ({key})").format(action=texts[kind], key=key))
+            button = touch_button(self.tr("{action} ({key})").format(action=texts[kind], key=key))
             button.clicked.connect(lambda _=False, k=kind: self.choose_file(k))
             self._add(grid, button, col, key, kind)
-        button = _button(self.tr("Reprint labels for orders… ({key})").format(key="Alt+R"))
+        button = touch_button(self.tr("Reprint labels for orders… ({key})").format(key="Alt+R"))
         button.clicked.connect(self.show_reprint_form)
         self._add(grid, button, 3, "Alt+R", "reprint")
         layout.addLayout(grid)
@@ -123,7 +111,7 @@ class ToolsPanel(QWidget):
         self.today_check.toggled.connect(lambda on: self.refs_edit.setEnabled(not on))
         form.addWidget(self.today_check)
         self._shortcut("Alt+T", self.today_check.toggle)
-        start = _button(self.tr("Start reprint ({key})").format(key="Alt+S"))
+        start = touch_button(self.tr("Start reprint ({key})").format(key="Alt+S"))
         start.clicked.connect(self.start_reprint_from_form)
         self._add(form, start, None, "Alt+S", "start_reprint")
         self.reprint_form.hide()

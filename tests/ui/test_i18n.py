@@ -13,7 +13,6 @@ import shutil
 import string
 import subprocess
 import sys
-import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from station.ui.i18n import (
 from station.ui.main_window import MainWindow
 from station.ui.override import page_label
 from station.ui.texts import REASONS
+from tests.ui.test_main_window import send
 
 ROOT = Path(__file__).resolve().parents[2]
 TS = I18N_DIR / "packbench_es.ts"
@@ -113,17 +113,6 @@ def screen(qtbot, spanish):
     qtbot.addWidget(window)
     window.show()
     return bridge, window
-
-
-def send(qtbot, bridge: EventBridge, *events: dict) -> None:
-    """Post events from a worker thread, as the core does, and wait until they are shown."""
-    shown: list[dict] = []
-    bridge.event.connect(shown.append)
-    worker = threading.Thread(target=lambda: [bridge.post(e) for e in events])
-    worker.start()
-    worker.join(5)
-    qtbot.waitUntil(lambda: len(shown) == len(events), timeout=3000)
-    bridge.event.disconnect(shown.append)
 
 
 def wrong_item() -> dict:
